@@ -1,0 +1,2 @@
+namespace Samverkan.Actors;
+internal static class AssemblyMarker;

@@ -1,0 +1,2 @@
+namespace Samverkan.Coordination;
+internal static class AssemblyMarker;

@@ -1,0 +1,2 @@
+namespace Samverkan.Domain;
+internal static class AssemblyMarker;

@@ -1,0 +1,2 @@
+namespace Samverkan.Postgres;
+internal static class AssemblyMarker;
