@@ -1,2 +1,0 @@
-namespace Samverkan.Actors;
-internal static class AssemblyMarker;
