@@ -1,2 +1,0 @@
-namespace Samverkan.Postgres;
-internal static class AssemblyMarker;

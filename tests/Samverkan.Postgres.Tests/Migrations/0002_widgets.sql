@@ -1,0 +1,3 @@
+INSERT INTO migration_log (step) VALUES ('0002');
+CREATE TABLE IF NOT EXISTS widgets (id int PRIMARY KEY);
+INSERT INTO widgets (id) VALUES (1) ON CONFLICT DO NOTHING;
