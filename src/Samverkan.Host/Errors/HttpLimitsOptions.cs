@@ -1,0 +1,10 @@
+namespace Samverkan.Host.Errors;
+
+/// <summary>Request limits (section <c>Samverkan:Http</c>).</summary>
+public sealed class HttpLimitsOptions
+{
+    public const string SectionName = "Samverkan:Http";
+
+    /// <summary>The largest request body accepted, in bytes; larger ones get 413. Default 1 MiB (batch feeds fit easily).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Samverkan.Postgres;
+using Samverkan.Testing;
+
+namespace Samverkan.Host.Tests;
+
+public sealed class HostTests(PostgresServerFixture postgres)
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Host_BootsMigratesAndIsReady()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var ready = await client.GetAsync("/health/ready", Token);
+
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync(Token)).ShouldContain("\"database\"");
+        var sources = factory.Services.GetServices<MigrationSource>().ToArray();
+        sources.ShouldContain(SamverkanHostFactory.TestMigrations);
+        (await Migrator.IsUpToDateAsync(database.DataSource, sources, Token)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Live_Answers200WithoutTouchingTheDatabase()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+        await DropAsync(database);
+
+        var live = await client.GetAsync("/health/live", Token);
+
+        live.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Ready_WhenTheDatabaseIsGone_Answers503WithRetryAfter()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+        (await client.GetAsync("/health/ready", Token)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await DropAsync(database);
+        var ready = await client.GetAsync("/health/ready", Token);
+
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        ready.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Ready_WithMigrateOnStartOff_Answers503UntilMigrated()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(
+            database.ConnectionString, builder => builder.UseSetting("Samverkan:Database:MigrateOnStart", "false"));
+        using var client = factory.CreateClient();
+
+        (await client.GetAsync("/health/ready", Token)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        await Migrator.ApplyAsync(database.DataSource, factory.Services.GetServices<MigrationSource>(), cancellationToken: Token);
+        (await client.GetAsync("/health/ready", Token)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TwoHosts_StartingTogether_BothBecomeReadyAndEachMigrationIsRecordedOnce()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var first = new SamverkanHostFactory(database.ConnectionString);
+        await using var second = new SamverkanHostFactory(database.ConnectionString);
+
+        var clients = await Task.WhenAll(Task.Run(first.CreateClient, Token), Task.Run(second.CreateClient, Token));
+        var answers = await Task.WhenAll(clients.Select(c => c.GetAsync("/health/ready", Token)));
+
+        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.OK);
+        var expected = first.Services.GetServices<MigrationSource>().ToArray();
+        await using var command = database.DataSource.CreateCommand("SELECT id, count(*) OVER (PARTITION BY id) FROM schema_migrations");
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(Token))
+        {
+            ids.Add(reader.GetString(0));
+            reader.GetInt64(1).ShouldBe(1);
+        }
+
+        ids.ShouldContain("hosttests/0001_host_test_marker");
+        ids.Count.ShouldBe(ids.Distinct().Count());
+        (await Migrator.IsUpToDateAsync(database.DataSource, expected, Token)).ShouldBeTrue();
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task OpenApi_DocumentIsServed()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var document = await client.GetAsync("/openapi/v1.json", Token);
+
+        document.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await document.Content.ReadAsStringAsync(Token)).ShouldContain("\"title\": \"Samverkan API\"");
+    }
+
+    [Fact]
+    public async Task MalformedJson_Gets400ProblemDetailsWithTraceIdAndNoEcho()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync(
+            "/test/echo", new StringContent("{\"name\": \"Anna Andersson\", \"count\": ", Encoding.UTF8, "application/json"), Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await ProblemJson.ReadAsync(response);
+        problem.GetProperty("status").GetInt32().ShouldBe(400);
+        problem.GetProperty("title").GetString().ShouldBe("Malformed JSON");
+        problem.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
+        problem.ToString().ShouldNotContain("Anna");
+    }
+
+    [Fact]
+    public async Task WrongShapeJson_Gets400ProblemDetails()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync(
+            "/test/echo", new StringContent("{\"name\": \"x\", \"count\": \"many\"}", Encoding.UTF8, "application/json"), Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ProblemJson.ReadAsync(response)).GetProperty("status").GetInt32().ShouldBe(400);
+    }
+
+    [Fact]
+    public async Task WrongContentType_Gets415ProblemDetails()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync("/test/echo", new StringContent("name=x", Encoding.UTF8, "text/plain"), Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        (await ProblemJson.ReadAsync(response)).GetProperty("status").GetInt32().ShouldBe(415);
+    }
+
+    [Fact]
+    public async Task TooLargeBody_Gets413ProblemDetails()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(
+            database.ConnectionString, builder => builder.UseSetting("Samverkan:Http:MaxRequestBodyBytes", "100"));
+        using var client = factory.CreateClient();
+        var body = "{\"name\": \"" + new string('x', 200) + "\", \"count\": 1}";
+
+        var response = await client.PostAsync("/test/echo", new StringContent(body, Encoding.UTF8, "application/json"), Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await ProblemJson.ReadAsync(response)).GetProperty("status").GetInt32().ShouldBe(413);
+    }
+
+    [Fact]
+    public async Task ValidJson_IsAccepted()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync(
+            "/test/echo", new StringContent("{\"name\": \"x\", \"count\": 2}", Encoding.UTF8, "application/json"), Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task UnhandledException_Gets500ProblemDetailsWithoutTheExceptionText()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/test/throw", Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        var problem = await ProblemJson.ReadAsync(response);
+        problem.GetProperty("status").GetInt32().ShouldBe(500);
+        problem.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
+        problem.ToString().ShouldNotContain("Anna");
+        problem.ToString().ShouldNotContain("19120212");
+    }
+
+    [Fact]
+    public async Task UnknownRoute_Gets404ProblemDetails()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/no/such/thing", Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await ProblemJson.ReadAsync(response)).GetProperty("status").GetInt32().ShouldBe(404);
+    }
+
+    private static async Task DropAsync(TestDatabase database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(Token);
+        await using var command = new NpgsqlCommand($"DROP DATABASE \"{database.Name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync(Token);
+    }
+}
