@@ -9,7 +9,8 @@ using Samverkan.Postgres;
 namespace Samverkan.Host.Tests;
 
 /// <summary>The real host (Program) in memory, on a test database, with a migration source and test endpoints of its own.</summary>
-internal sealed class SamverkanHostFactory(string connectionString, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
+internal sealed class SamverkanHostFactory(
+    string connectionString, Action<IWebHostBuilder>? configure = null, bool includeTestMigrations = true) : WebApplicationFactory<Program>
 {
     public static readonly MigrationSource TestMigrations = new("hosttests", typeof(SamverkanHostFactory).Assembly);
 
@@ -19,7 +20,11 @@ internal sealed class SamverkanHostFactory(string connectionString, Action<IWebH
         builder.UseSetting("ConnectionStrings:Samverkan", connectionString);
         builder.ConfigureServices(services =>
         {
-            services.AddMigrationSource(TestMigrations);
+            if (includeTestMigrations)
+            {
+                services.AddMigrationSource(TestMigrations);
+            }
+
             services.AddSingleton<IStartupFilter, TestEndpoints>();
         });
         configure?.Invoke(builder);
