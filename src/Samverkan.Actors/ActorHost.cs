@@ -76,11 +76,14 @@ public sealed class ActorHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SignalHub _signals;
     private readonly NotificationListener _listener;
-    private readonly ConcurrentDictionary<int, PartitionWorker> _workers = new();
+    private readonly ConcurrentDictionary<int, long> _owned = new();
+    private readonly ProcessingLoop[] _loops;
     private readonly Channel<bool> _membershipWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _notifierStopping = new();
     private readonly SemaphoreSlim _membership = new(1, 1);
     private Task _listenerLoop = Task.CompletedTask;
+    private Task _notifierLoop = Task.CompletedTask;
     private Task _membershipLoop = Task.CompletedTask;
     private Task _pollLoop = Task.CompletedTask;
     private long _lastHeartbeat;
@@ -101,9 +104,12 @@ public sealed class ActorHost : IAsyncDisposable
         _signals = new SignalHub(_logger);
         _listener = new NotificationListener(_services, _signals, WakePartition, WakeMembership, WakeAll);
         Client = new ActorClient(_services);
+        _loops = options.ProcessMessages
+            ? [.. Enumerable.Range(0, options.ProcessingLoops).Select(i => new ProcessingLoop(_services, i, () => Assignment(i), ActivationBudget, OnFencedAsync))]
+            : [];
         if (options.ProcessMessages)
         {
-            _services.LocalWake = WakePartition;
+            _services.LocalWake = TryWakeLocal;
         }
 
         ActorHostRegistry.Add(this);
@@ -117,9 +123,16 @@ public sealed class ActorHost : IAsyncDisposable
 
     public IActorSignals Signals => _signals;
 
-    public IReadOnlyCollection<int> OwnedPartitions => [.. _workers.Keys.Order()];
+    public IReadOnlyCollection<int> OwnedPartitions => [.. _owned.Keys.Order()];
 
-    public int ActiveActors => _workers.Values.Sum(w => w.ActiveActors);
+    public int ActiveActors => _loops.Sum(l => l.ActiveActors);
+
+    /// <summary>Diagnostics for benchmarks: called after every commit with the items it processed.</summary>
+    internal Action<IReadOnlyList<WorkItem>>? Committed
+    {
+        get => _services.Committed;
+        set => _services.Committed = value;
+    }
 
     /// <summary>Started, listening, and (for a processing node) heartbeating within the lease TTL.</summary>
     public bool IsHealthy =>
@@ -137,9 +150,15 @@ public sealed class ActorHost : IAsyncDisposable
 
         var options = _services.Options;
         _listenerLoop = Task.Run(() => _listener.RunAsync(_stopping.Token), CancellationToken.None);
+        _notifierLoop = Task.Run(() => _services.Notifier.RunAsync(_notifierStopping.Token), CancellationToken.None);
         if (options.ProcessMessages)
         {
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var loop in _loops)
+            {
+                loop.Start();
+            }
+
             await MembershipRoundAsync(cancellationToken).ConfigureAwait(false);
             _membershipLoop = Task.Run(() => RunMembershipAsync(_stopping.Token), CancellationToken.None);
             _pollLoop = Task.Run(() => RunPollerAsync(_stopping.Token), CancellationToken.None);
@@ -164,9 +183,9 @@ public sealed class ActorHost : IAsyncDisposable
             await _membership.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await Task.WhenAll(_workers.Values.Select(w => w.StopAsync())).ConfigureAwait(false);
-                var partitions = _workers.Keys.ToArray();
-                _workers.Clear();
+                var partitions = _owned.Keys.ToArray();
+                _owned.Clear();
+                await Task.WhenAll(_loops.Select(l => l.StopAsync())).ConfigureAwait(false);
                 await using var batch = _services.DataSource.CreateBatch();
                 batch.BatchCommands.Add(Command(ReleaseSql, NodeId, partitions));
                 batch.BatchCommands.Add(Command("delete from actor_nodes where node_id = $1", NodeId));
@@ -184,7 +203,8 @@ public sealed class ActorHost : IAsyncDisposable
             }
         }
 
-        await _listenerLoop.ConfigureAwait(false);
+        await _notifierStopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_listenerLoop, _notifierLoop).ConfigureAwait(false);
         ActorLog.NodeStopped(_logger, NodeId);
     }
 
@@ -193,6 +213,7 @@ public sealed class ActorHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         ActorHostRegistry.Remove(this);
         _stopping.Dispose();
+        _notifierStopping.Dispose();
         _membership.Dispose();
     }
 
@@ -252,7 +273,7 @@ public sealed class ActorHost : IAsyncDisposable
                 if (TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastHeartbeat)) > _services.Options.LeaseTtl)
                 {
                     // Our leases may have moved on while we could not renew them: stop processing until we know.
-                    await StopWorkersAsync(_workers.Keys.ToList(), "lost").ConfigureAwait(false);
+                    await DropPartitionsAsync([.. _owned.Keys], "lost").ConfigureAwait(false);
                 }
             }
         }
@@ -281,22 +302,22 @@ public sealed class ActorHost : IAsyncDisposable
 
             var held = await ReadPartitionsAsync(connection, RenewSql, cancellationToken, NodeId, options.LeaseTtl).ConfigureAwait(false);
             Interlocked.Exchange(ref _lastHeartbeat, Environment.TickCount64);
-            var lost = _workers.Where(w => !held.TryGetValue(w.Key, out var epoch) || epoch != w.Value.Epoch).Select(w => w.Key).ToList();
+            var lost = _owned.Where(o => !held.TryGetValue(o.Key, out var epoch) || epoch != o.Value).ToList();
             if (lost.Count > 0)
             {
-                foreach (var partition in lost)
+                foreach (var (partition, epoch) in lost)
                 {
-                    ActorLog.PartitionLost(_logger, partition, _workers[partition].Epoch);
+                    ActorLog.PartitionLost(_logger, partition, epoch);
                 }
 
-                await StopWorkersAsync(lost, "lost").ConfigureAwait(false);
+                await DropPartitionsAsync([.. lost.Select(l => l.Key)], "lost").ConfigureAwait(false);
             }
 
             foreach (var (partition, epoch) in held)
             {
-                if (!_workers.ContainsKey(partition))
+                if (!_owned.ContainsKey(partition))
                 {
-                    StartWorker(partition, epoch);
+                    TakePartition(partition, epoch);
                 }
             }
 
@@ -316,30 +337,30 @@ public sealed class ActorHost : IAsyncDisposable
             var liveCount = Math.Max(1, live.Count);
             var target = (options.PartitionCount + liveCount - 1) / liveCount;
             var floor = options.PartitionCount / liveCount;
-            var mine = _workers.Count;
+            var mine = _owned.Count;
             if (mine < target)
             {
                 var claimed = await ReadPartitionsAsync(connection, ClaimSql, cancellationToken, NodeId, target - mine, options.LeaseTtl).ConfigureAwait(false);
                 foreach (var (partition, epoch) in claimed)
                 {
-                    StartWorker(partition, epoch);
+                    TakePartition(partition, epoch);
                 }
 
                 if (claimed.Count > 0)
                 {
                     ActorTelemetry.LeaseChanges.Add(claimed.Count, new KeyValuePair<string, object?>("change", "acquired"));
-                    ActorLog.PartitionsAcquired(_logger, claimed.Count, _workers.Count, liveCount);
+                    ActorLog.PartitionsAcquired(_logger, claimed.Count, _owned.Count, liveCount);
                 }
             }
             else if (mine > target && live.Any(n => n.Node != NodeId && n.Owned < floor))
             {
-                var excess = _workers.Keys.Order().TakeLast(mine - target).ToArray();
-                await StopWorkersAsync(excess, "released").ConfigureAwait(false);
+                var excess = _owned.Keys.Order().TakeLast(mine - target).ToArray();
+                await DropPartitionsAsync(excess, "released").ConfigureAwait(false);
                 await using var release = new NpgsqlBatch(connection);
                 release.BatchCommands.Add(Command(ReleaseSql, NodeId, excess));
                 release.BatchCommands.Add(Command(NotifyRebalanceSql));
                 await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                ActorLog.PartitionsReleased(_logger, excess.Length, _workers.Count, liveCount);
+                ActorLog.PartitionsReleased(_logger, excess.Length, _owned.Count, liveCount);
             }
 
             // 3. Now and then: forget old deduplication keys and long-gone nodes.
@@ -383,44 +404,59 @@ public sealed class ActorHost : IAsyncDisposable
         return result;
     }
 
-    private void StartWorker(int partition, long epoch)
+    private void TakePartition(int partition, long epoch)
     {
-        var worker = new PartitionWorker(_services, partition, epoch, ActivationBudget, OnPartitionLost);
-        if (_workers.TryAdd(partition, worker))
-        {
-            worker.Start();
-        }
+        _owned[partition] = epoch;
+        _loops[partition % _loops.Length].Wake();
     }
 
-    private int ActivationBudget() => Math.Max(16, _services.Options.MaxActiveActors / Math.Max(1, _workers.Count));
-
-    private void OnPartitionLost(PartitionWorker worker)
+    private IReadOnlyDictionary<int, long> Assignment(int loop)
     {
-        // Called from the worker's own loop, which ends right after: just forget it and look at the leases again.
-        if (_workers.TryRemove(new KeyValuePair<int, PartitionWorker>(worker.Partition, worker)))
+        var assigned = new Dictionary<int, long>();
+        foreach (var (partition, epoch) in _owned)
         {
-            ActorTelemetry.LeaseChanges.Add(1, new KeyValuePair<string, object?>("change", "lost"));
-            ActorLog.PartitionLost(_logger, worker.Partition, worker.Epoch);
-        }
-
-        WakeMembership();
-    }
-
-    private async Task StopWorkersAsync(IReadOnlyCollection<int> partitions, string change)
-    {
-        var stopping = new List<Task>();
-        foreach (var partition in partitions)
-        {
-            if (_workers.TryRemove(partition, out var worker))
+            if (partition % _loops.Length == loop)
             {
-                stopping.Add(worker.StopAsync());
+                assigned[partition] = epoch;
             }
         }
 
-        await Task.WhenAll(stopping).ConfigureAwait(false);
-        if (stopping.Count > 0)
+        return assigned;
+    }
+
+    private int ActivationBudget() => Math.Max(64, _services.Options.MaxActiveActors / Math.Max(1, _loops.Length));
+
+    /// <summary>A commit was fenced: find out what this node still holds before the loop goes on.</summary>
+    private async Task OnFencedAsync()
+    {
+        try
         {
-            ActorTelemetry.LeaseChanges.Add(stopping.Count, new KeyValuePair<string, object?>("change", change));
+            await MembershipRoundAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            ActorLog.HeartbeatFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>Stops processing the partitions: no new batch takes them, and the batches in progress finish first.</summary>
+    private async Task DropPartitionsAsync(IReadOnlyCollection<int> partitions, string change)
+    {
+        var dropped = 0;
+        var loops = new HashSet<ProcessingLoop>();
+        foreach (var partition in partitions)
+        {
+            if (_owned.TryRemove(partition, out _))
+            {
+                dropped++;
+                loops.Add(_loops[partition % _loops.Length]);
+            }
+        }
+
+        await Task.WhenAll(loops.Select(l => l.BatchBoundary)).ConfigureAwait(false);
+        if (dropped > 0)
+        {
+            ActorTelemetry.LeaseChanges.Add(dropped, new KeyValuePair<string, object?>("change", change));
         }
     }
 
@@ -431,7 +467,7 @@ public sealed class ActorHost : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                var owned = _workers.Keys.ToArray();
+                var owned = _owned.Keys.ToArray();
                 if (owned.Length == 0)
                 {
                     continue;
@@ -460,19 +496,24 @@ public sealed class ActorHost : IAsyncDisposable
         }
     }
 
-    private void WakePartition(int partition)
+    private void WakePartition(int partition) => TryWakeLocal(partition);
+
+    private bool TryWakeLocal(int partition)
     {
-        if (_workers.TryGetValue(partition, out var worker))
+        if (!_owned.ContainsKey(partition))
         {
-            worker.Wake();
+            return false;
         }
+
+        _loops[partition % _loops.Length].Wake();
+        return true;
     }
 
     private void WakeAll()
     {
-        foreach (var worker in _workers.Values)
+        foreach (var loop in _loops)
         {
-            worker.Wake();
+            loop.Wake();
         }
     }
 

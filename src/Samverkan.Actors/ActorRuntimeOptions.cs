@@ -26,6 +26,10 @@ public sealed class ActorRuntimeOptions
     [Range(1, 10000)]
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>Processing loops per node; each serves the partitions <c>p % loops == i</c>, many per transaction.</summary>
+    [Range(1, 64)]
+    public int ProcessingLoops { get; set; } = 4;
+
     /// <summary>After this many failed attempts a message goes to the dead-letter table.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;

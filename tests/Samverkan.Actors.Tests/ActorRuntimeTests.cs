@@ -257,14 +257,11 @@ public sealed class ActorRuntimeTests(PostgresServerFixture postgres, ITestOutpu
         {
             var round = seq;
             await a.Client.SendBatchAsync([.. Enumerable.Range(0, Actors).Select(i => new ActorMessage(Recorder($"r{i}"), new TestNode.Record(round)))], ct);
-            if (seq == 10)
+            if (seq is 10 or 25)
             {
-                await cluster.StartNodeAsync("b", batchSize: 64);
-            }
-
-            if (seq == 25)
-            {
-                await cluster.StartNodeAsync("c", batchSize: 64);
+                // Join and wait until the newcomer holds partitions, while earlier rounds may still be in flight.
+                var joined = await cluster.StartNodeAsync(seq == 10 ? "b" : "c", batchSize: 64);
+                await TestCluster.WaitUntilAsync(() => Task.FromResult(joined.OwnedPartitions.Count > 0), Patience, "the new node holds partitions");
             }
         }
 

@@ -95,16 +95,21 @@ create table actor_dead_letters (
     failed_at   timestamptz not null default now()
 );
 
--- The fencing check: raises SVF01 unless the caller still holds the partition at that epoch.
+-- The fencing check: raises SVF01 unless the caller still holds every given partition at the given epoch.
 -- FOR SHARE makes a concurrent takeover wait for the commit (or the commit see the takeover).
-create function actor_fence(p int, node uuid, ep bigint) returns void
+create function actor_fence(node uuid, ps int[], eps bigint[]) returns void
 language plpgsql as $$
+declare
+    held int;
 begin
-    perform 1 from actor_partitions
-     where partition = p and owner = node and epoch = ep
-       for share;
-    if not found then
-        raise exception 'partition % is no longer held at epoch %', p, ep using errcode = 'SVF01';
+    select count(*) into held
+      from (select 1
+              from actor_partitions p
+              join unnest(ps, eps) as u(partition, epoch)
+                on p.partition = u.partition and p.epoch = u.epoch and p.owner = node
+               for share of p) as h;
+    if held <> cardinality(ps) then
+        raise exception 'a partition is no longer held at its epoch' using errcode = 'SVF01';
     end if;
 end
 $$;

@@ -1,9 +1,11 @@
 namespace Samverkan.Actors.Runtime;
 
 /// <summary>An actor in memory on the owner of its partition: its committed state and a little bookkeeping.</summary>
-internal sealed class Activation(ActorId id, object state, bool exists, long version)
+internal sealed class Activation(ActorId id, int partition, object state, bool exists, long version)
 {
     public ActorId Id { get; } = id;
+
+    public int Partition { get; } = partition;
 
     public object State { get; set; } = state;
 

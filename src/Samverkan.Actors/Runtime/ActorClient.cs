@@ -10,7 +10,8 @@ internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
 {
     private const int MaxDeduplicationKeyLength = 256;
 
-    // One statement: deduplicate against actor_requests, store the fresh messages in order, wake the owners.
+    // One statement: deduplicate against actor_requests and store the fresh messages in order. The owners are
+    // told after the commit (see Notifier), so concurrent sends share WAL flushes.
     private const string StoreSql = """
         with input as (
             select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::bool[], $8::text[])
@@ -26,11 +27,8 @@ internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
               from input
              where request_id is null or request_id in (select request_id from fresh)
              order by ord
-            returning partition
-        ), notified as (
-            select pg_notify('samverkan_mailbox', d.partition::text) from (select distinct partition from stored) d
         )
-        select array(select request_id from fresh), (select count(*) from notified)
+        select array(select request_id from fresh)
         """;
 
     private const string ReadReplySql =
@@ -202,14 +200,7 @@ internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
             ActorTelemetry.MessagesSent.Add(count - accepted, new KeyValuePair<string, object?>("outcome", "duplicate"));
         }
 
-        if (services.LocalWake is { } wake)
-        {
-            foreach (var partition in partitions.Distinct())
-            {
-                wake(partition);
-            }
-        }
-
+        services.AnnounceMailboxes(partitions.Distinct());
         return outcomes;
     }
 

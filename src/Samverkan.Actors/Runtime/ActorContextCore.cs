@@ -4,7 +4,7 @@ using System.Text;
 namespace Samverkan.Actors.Runtime;
 
 /// <summary>The untyped context of the message being handled; reused across the messages of a batch.</summary>
-internal sealed class ActorContextCore(ActorRuntimeServices services, int partition)
+internal sealed class ActorContextCore(ActorRuntimeServices services)
 {
     /// <summary>PostgreSQL's NOTIFY payload limit is 8000 bytes; keep a margin for the topic.</summary>
     internal const int MaxSignalBytes = 7900;
@@ -12,6 +12,7 @@ internal sealed class ActorContextCore(ActorRuntimeServices services, int partit
     private Activation? _activation;
     private BatchEffects? _effects;
     private ActorBase? _actor;
+    private int _partition;
 
     public ActorRuntimeServices Services { get; } = services;
 
@@ -23,6 +24,7 @@ internal sealed class ActorContextCore(ActorRuntimeServices services, int partit
 
     public void Begin(ActorBase actor, Activation activation, BatchEffects effects, DateTimeOffset now)
     {
+        _partition = activation.Partition;
         _actor = actor;
         _activation = activation;
         _effects = effects;
@@ -56,10 +58,6 @@ internal sealed class ActorContextCore(ActorRuntimeServices services, int partit
         var targetPartition = Partitioner.PartitionOf(target, Services.Options.PartitionCount);
         Effects.Outgoing.Add(new OutgoingMessage(
             targetPartition, target, kind, Services.Registry.Serialize(message), Activity.Current?.Id));
-        if (targetPartition == partition)
-        {
-            Effects.SentToSelfPartition = true;
-        }
     }
 
     public void SetTimer(string name, DateTimeOffset dueAt, object message)
@@ -69,14 +67,14 @@ internal sealed class ActorContextCore(ActorRuntimeServices services, int partit
         var kind = Services.Registry.GetKind(message.GetType());
         var self = Activation.Id;
         Effects.Timers[(self.Type, self.Key, name)] =
-            new TimerChange(partition, dueAt.ToUniversalTime(), kind, Services.Registry.Serialize(message));
+            new TimerChange(_partition, dueAt.ToUniversalTime(), kind, Services.Registry.Serialize(message));
     }
 
     public void CancelTimer(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var self = Activation.Id;
-        Effects.Timers[(self.Type, self.Key, name)] = new TimerChange(partition, default, null, null);
+        Effects.Timers[(self.Type, self.Key, name)] = new TimerChange(_partition, default, null, null);
     }
 
     public void Project(object row)

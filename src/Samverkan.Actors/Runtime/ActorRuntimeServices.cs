@@ -28,6 +28,7 @@ internal sealed class ActorRuntimeServices
         Time = time;
         Logger = loggerFactory.CreateLogger("Samverkan.Actors");
         Replies = new ReplyRegistry();
+        Notifier = new Notifier(this);
     }
 
     public Guid NodeId { get; } = Guid.NewGuid();
@@ -47,6 +48,23 @@ internal sealed class ActorRuntimeServices
 
     public ReplyRegistry Replies { get; }
 
-    /// <summary>Set by the node when it processes messages, so a send to a local partition wakes it without a round trip.</summary>
-    public Action<int>? LocalWake { get; set; }
+    public Notifier Notifier { get; }
+
+    /// <summary>Set by a processing node: wakes the local worker of a partition and says whether there was one.</summary>
+    public Func<int, bool>? LocalWake { get; set; }
+
+    /// <summary>After a commit that stored messages for these partitions: wake them here, or tell their owners.</summary>
+    public void AnnounceMailboxes(IEnumerable<int> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (LocalWake?.Invoke(partition) != true)
+            {
+                Notifier.Mailbox(partition);
+            }
+        }
+    }
+
+    /// <summary>Diagnostics: called on the worker after each successful commit with what it processed (benchmarks measure latency with it).</summary>
+    public Action<IReadOnlyList<WorkItem>>? Committed { get; set; }
 }

@@ -18,9 +18,6 @@ internal sealed class BatchEffects
     public List<string> Signals { get; } = [];
 
     public List<ReplyRecord> Replies { get; } = [];
-
-    /// <summary>True when a handler sent to an actor of the same partition (so the worker goes on at once).</summary>
-    public bool SentToSelfPartition { get; set; }
 }
 
 internal readonly record struct OutgoingMessage(int Partition, ActorId Target, string Kind, string Payload, string? TraceParent);

@@ -5,6 +5,8 @@ internal sealed class WorkItem
 {
     public required ActorId Actor { get; init; }
 
+    public required int Partition { get; init; }
+
     public required string Kind { get; init; }
 
     public required string Payload { get; init; }

@@ -8,22 +8,31 @@ using Samverkan.Actors.Projections;
 namespace Samverkan.Actors.Runtime;
 
 /// <summary>
-/// Processes one owned partition: takes its messages and due timers in order, hands each to its actor,
-/// and commits all effects with the mailbox checkpoint and the fencing check in one transaction.
+/// Processes a share of this node's partitions (those with <c>partition % loops == index</c>): takes their messages
+/// and due timers, each partition in mailbox order, hands each message to its actor, and commits all effects with
+/// the mailbox checkpoint and one fencing check over every partition involved, in one transaction.
 /// </summary>
-internal sealed class PartitionWorker
+/// <remarks>
+/// One transaction spans many partitions so that batches stay large when load is spread thin: with a worker per
+/// partition, 1,000 messages/s over 128 partitions would cost a fetch, a load and a commit per message.
+/// Per-actor order holds because an actor lives in one partition, whose mailbox is read in sequence order.
+/// </remarks>
+internal sealed class ProcessingLoop
 {
-    private const string FetchMailboxSql = """
-        select seq, actor_type, actor_key, kind, payload::text, request_id, expects_reply, attempts, enqueued_at, trace_parent
-          from actor_mailbox where partition = $1 order by seq limit $2
-        """;
-
     private const string FetchTimersSql = """
-        select actor_type, actor_key, name, due_at, kind, payload::text, attempts
-          from actor_timers where partition = $1 and due_at <= $2 order by due_at limit $3
+        select partition, actor_type, actor_key, name, due_at, kind, payload::text, attempts
+          from actor_timers where partition = any($1) and due_at <= $2 order by due_at limit $3
         """;
 
-    private const string NextTimerSql = "select min(due_at) from actor_timers where partition = $1 and due_at > $2";
+    private const string FetchMailboxSql = """
+        select m.partition, m.seq, m.actor_type, m.actor_key, m.kind, m.payload::text, m.request_id, m.expects_reply,
+               m.attempts, m.enqueued_at, m.trace_parent
+          from unnest($1::int[]) as p(partition)
+         cross join lateral (
+               select * from actor_mailbox where partition = p.partition order by seq limit $2) as m
+        """;
+
+    private const string NextTimerSql = "select min(due_at) from actor_timers where partition = any($1) and due_at > $2";
 
     private const string LoadStateSql = """
         select s.actor_type, s.actor_key, s.state_version, s.version, s.state::text
@@ -33,7 +42,10 @@ internal sealed class PartitionWorker
 
     private const string FenceSql = "select actor_fence($1, $2, $3)";
 
-    private const string DeleteMailboxSql = "delete from actor_mailbox where partition = $1 and seq = any($2)";
+    private const string DeleteMailboxSql = """
+        delete from actor_mailbox m using unnest($1::int[], $2::bigint[]) as u(partition, seq)
+         where m.partition = u.partition and m.seq = u.seq
+        """;
 
     private const string DeleteFiredTimersSql = """
         delete from actor_timers t
@@ -43,8 +55,9 @@ internal sealed class PartitionWorker
 
     private const string UpsertStateSql = """
         insert into actor_state (actor_type, actor_key, partition, state_version, version, state, updated_at)
-        select u.actor_type, u.actor_key, $1, u.state_version, u.version, u.state, now()
-          from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::jsonb[]) as u(actor_type, actor_key, state_version, version, state)
+        select u.actor_type, u.actor_key, u.partition, u.state_version, u.version, u.state, now()
+          from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::jsonb[])
+               as u(actor_type, actor_key, partition, state_version, version, state)
         on conflict (actor_type, actor_key) do update
            set state_version = excluded.state_version, version = excluded.version, state = excluded.state, updated_at = excluded.updated_at
         """;
@@ -59,15 +72,11 @@ internal sealed class PartitionWorker
         """;
 
     private const string InsertOutgoingSql = """
-        with stored as (
-            insert into actor_mailbox (partition, actor_type, actor_key, kind, payload, trace_parent)
-            select u.partition, u.actor_type, u.actor_key, u.kind, u.payload, u.trace_parent
-              from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
-                   with ordinality as u(partition, actor_type, actor_key, kind, payload, trace_parent, ord)
-             order by u.ord
-            returning partition
-        )
-        select count(pg_notify('samverkan_mailbox', d.partition::text)) from (select distinct partition from stored) d
+        insert into actor_mailbox (partition, actor_type, actor_key, kind, payload, trace_parent)
+        select u.partition, u.actor_type, u.actor_key, u.kind, u.payload, u.trace_parent
+          from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
+               with ordinality as u(partition, actor_type, actor_key, kind, payload, trace_parent, ord)
+         order by u.ord
         """;
 
     private const string CancelTimersSql = """
@@ -77,9 +86,9 @@ internal sealed class PartitionWorker
 
     private const string SetTimersSql = """
         insert into actor_timers (actor_type, actor_key, name, partition, due_at, kind, payload)
-        select u.actor_type, u.actor_key, u.name, $1, u.due_at, u.kind, u.payload
-          from unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::jsonb[])
-               as u(actor_type, actor_key, name, due_at, kind, payload)
+        select u.actor_type, u.actor_key, u.name, u.partition, u.due_at, u.kind, u.payload
+          from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::jsonb[])
+               as u(actor_type, actor_key, name, partition, due_at, kind, payload)
         on conflict (actor_type, actor_key, name) do update
            set due_at = excluded.due_at, kind = excluded.kind, payload = excluded.payload, attempts = 0
         """;
@@ -90,8 +99,6 @@ internal sealed class PartitionWorker
           from unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) as u(request_id, kind, reply, error)
          where q.request_id = u.request_id
         """;
-
-    private const string NotifySql = "select count(pg_notify($1, x)) from unnest($2::text[]) as x";
 
     private const string CountMailboxAttemptSql = "update actor_mailbox set attempts = $3 where partition = $1 and seq = $2";
 
@@ -107,34 +114,38 @@ internal sealed class PartitionWorker
     private const string DeleteOneTimerSql = "delete from actor_timers where actor_type = $1 and actor_key = $2 and name = $3 and due_at = $4";
 
     private readonly ActorRuntimeServices _services;
+    private readonly Func<IReadOnlyDictionary<int, long>> _assignment;
+    private readonly Func<int> _activationBudget;
+    private readonly Func<Task> _onFenced;
     private readonly Dictionary<ActorId, Activation> _activations = [];
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly ActorContextCore _context;
-    private readonly Func<int> _activationBudget;
-    private readonly Action<PartitionWorker> _onLost;
+    private IReadOnlyDictionary<int, long> _owned = new Dictionary<int, long>();
     private Task? _loop;
+    private TaskCompletionSource? _batch;
     private DateTimeOffset? _nextTimerDue;
     private long _lastIdleSweep = Environment.TickCount64;
     private int _activeCount;
 
-    public PartitionWorker(ActorRuntimeServices services, int partition, long epoch, Func<int> activationBudget, Action<PartitionWorker> onLost)
+    /// <param name="services">What the parts of the node share.</param>
+    /// <param name="index">This loop's number: it serves the partitions <c>p % loops == index</c>.</param>
+    /// <param name="assignment">The partitions (and epochs) this loop serves now; read at the start of every batch.</param>
+    /// <param name="activationBudget">How many activations this loop may keep in memory.</param>
+    /// <param name="onFenced">Called when a commit was refused by the fencing check: re-learn what this node holds.</param>
+    public ProcessingLoop(ActorRuntimeServices services, int index, Func<IReadOnlyDictionary<int, long>> assignment, Func<int> activationBudget, Func<Task> onFenced)
     {
         _services = services;
-        Partition = partition;
-        Epoch = epoch;
+        Index = index;
+        _assignment = assignment;
         _activationBudget = activationBudget;
-        _onLost = onLost;
-        _context = new ActorContextCore(services, partition);
+        _onFenced = onFenced;
+        _context = new ActorContextCore(services);
     }
 
-    public int Partition { get; }
-
-    public long Epoch { get; }
+    public int Index { get; }
 
     public int ActiveActors => Volatile.Read(ref _activeCount);
-
-    public Task Completion => _loop ?? Task.CompletedTask;
 
     public void Start()
     {
@@ -144,7 +155,9 @@ internal sealed class PartitionWorker
 
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    /// <summary>Stops after the batch in progress (if any) and drops the partition's activations.</summary>
+    /// <summary>Completes when the batch in progress (if any) has committed or failed.</summary>
+    public Task BatchBoundary => Volatile.Read(ref _batch)?.Task ?? Task.CompletedTask;
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -160,6 +173,8 @@ internal sealed class PartitionWorker
         while (!_stop.IsCancellationRequested)
         {
             bool more;
+            var batch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _batch, batch);
             try
             {
                 more = await ProcessBatchAsync().ConfigureAwait(false);
@@ -167,26 +182,33 @@ internal sealed class PartitionWorker
             }
             catch (PartitionLostException)
             {
+                // Some partition of the batch moved on. Drop everything in memory and learn what we still hold.
                 ActorTelemetry.FencedCommits.Add(1);
-                ActorLog.CommitFenced(_services.Logger, Partition, Epoch);
-                Evict(_activations.Values.ToList());
-                _onLost(this);
-                return;
+                ActorLog.CommitFenced(_services.Logger, Index, 0);
+                EvictAll();
+                batch.TrySetResult();
+                await _onFenced().ConfigureAwait(false);
+                continue;
             }
             catch (Exception exception)
             {
                 // Connection lost, database restarting, …: the in-memory state may be ahead of the database
                 // (or a commit may have succeeded without us hearing), so start over from what is committed.
-                Evict(_activations.Values.ToList());
+                EvictAll();
                 failures++;
                 var delay = (int)Math.Min(100 * Math.Pow(2, Math.Min(failures, 6)), 5000);
-                ActorLog.BatchFailed(_services.Logger, Partition, delay, exception);
+                ActorLog.BatchFailed(_services.Logger, Index, delay, exception);
+                batch.TrySetResult();
                 if (!await DelayAsync(TimeSpan.FromMilliseconds(delay)).ConfigureAwait(false))
                 {
                     break;
                 }
 
                 continue;
+            }
+            finally
+            {
+                batch.TrySetResult();
             }
 
             if (!more)
@@ -196,8 +218,7 @@ internal sealed class PartitionWorker
             }
         }
 
-        _activations.Clear();
-        Volatile.Write(ref _activeCount, 0);
+        EvictAll();
     }
 
     private async Task WaitForWorkAsync()
@@ -242,6 +263,14 @@ internal sealed class PartitionWorker
     /// <summary>Takes one batch and processes it. Returns true when there may be more work right away.</summary>
     private async Task<bool> ProcessBatchAsync()
     {
+        _owned = _assignment();
+        DropUnowned();
+        if (_owned.Count == 0)
+        {
+            _nextTimerDue = null;
+            return false;
+        }
+
         var now = _services.Time.GetUtcNow();
         var (items, mailboxFull) = await FetchAsync(now).ConfigureAwait(false);
         if (items.Count == 0)
@@ -288,7 +317,6 @@ internal sealed class PartitionWorker
             catch (PostgresException exception) when (!IsFencing(exception) && !exception.IsTransient && IsDataError(exception))
             {
                 // A projection or state write the database refuses. Find the message that caused it by committing one at a time.
-                Evict(effects.Touched);
                 if (end - start > 1)
                 {
                     isolate = true;
@@ -303,7 +331,7 @@ internal sealed class PartitionWorker
                 continue;
             }
 
-            more |= effects.SentToSelfPartition;
+            more |= effects.Outgoing.Any(o => _owned.ContainsKey(o.Partition));
             start = end;
             end = isolate ? Math.Min(start + 1, items.Count) : items.Count;
         }
@@ -314,11 +342,13 @@ internal sealed class PartitionWorker
 
     private async Task<(List<WorkItem> Items, bool MailboxFull)> FetchAsync(DateTimeOffset now)
     {
-        var batchSize = _services.Options.BatchSize;
+        var partitions = _owned.Keys.ToArray();
+        var options = _services.Options;
+        var perPartition = Math.Max(64, options.BatchSize / partitions.Length);
         await using var batch = _services.DataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(FetchTimersSql, Partition, now, batchSize));
-        batch.BatchCommands.Add(Command(FetchMailboxSql, Partition, batchSize));
-        batch.BatchCommands.Add(Command(NextTimerSql, Partition, now));
+        batch.BatchCommands.Add(Command(FetchTimersSql, partitions, now, options.BatchSize));
+        batch.BatchCommands.Add(Command(FetchMailboxSql, partitions, perPartition));
+        batch.BatchCommands.Add(Command(NextTimerSql, partitions, now));
         var items = new List<WorkItem>();
         await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
@@ -326,55 +356,59 @@ internal sealed class PartitionWorker
             items.Add(new WorkItem
             {
                 IsTimer = true,
-                Actor = new ActorId(reader.GetString(0), reader.GetString(1)),
-                TimerName = reader.GetString(2),
-                TimerDueAt = reader.GetFieldValue<DateTimeOffset>(3),
-                EnqueuedAt = reader.GetFieldValue<DateTimeOffset>(3),
-                Kind = reader.GetString(4),
-                Payload = reader.GetString(5),
-                Attempts = reader.GetInt32(6),
+                Partition = reader.GetInt32(0),
+                Actor = new ActorId(reader.GetString(1), reader.GetString(2)),
+                TimerName = reader.GetString(3),
+                TimerDueAt = reader.GetFieldValue<DateTimeOffset>(4),
+                EnqueuedAt = reader.GetFieldValue<DateTimeOffset>(4),
+                Kind = reader.GetString(5),
+                Payload = reader.GetString(6),
+                Attempts = reader.GetInt32(7),
             });
         }
 
         var timers = items.Count;
+        var perPartitionCounts = new Dictionary<int, int>();
         await reader.NextResultAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
+            var partition = reader.GetInt32(0);
+            perPartitionCounts[partition] = perPartitionCounts.GetValueOrDefault(partition) + 1;
             items.Add(new WorkItem
             {
-                Seq = reader.GetInt64(0),
-                Actor = new ActorId(reader.GetString(1), reader.GetString(2)),
-                Kind = reader.GetString(3),
-                Payload = reader.GetString(4),
-                RequestId = reader.IsDBNull(5) ? null : reader.GetString(5),
-                ExpectsReply = reader.GetBoolean(6),
-                Attempts = reader.GetInt32(7),
-                EnqueuedAt = reader.GetFieldValue<DateTimeOffset>(8),
-                TraceParent = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Partition = partition,
+                Seq = reader.GetInt64(1),
+                Actor = new ActorId(reader.GetString(2), reader.GetString(3)),
+                Kind = reader.GetString(4),
+                Payload = reader.GetString(5),
+                RequestId = reader.IsDBNull(6) ? null : reader.GetString(6),
+                ExpectsReply = reader.GetBoolean(7),
+                Attempts = reader.GetInt32(8),
+                EnqueuedAt = reader.GetFieldValue<DateTimeOffset>(9),
+                TraceParent = reader.IsDBNull(10) ? null : reader.GetString(10),
             });
         }
 
-        var fetchedMessages = items.Count - timers;
         await reader.NextResultAsync().ConfigureAwait(false);
         await reader.ReadAsync().ConfigureAwait(false);
         _nextTimerDue = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
-        if (timers == batchSize)
+        if (timers == options.BatchSize)
         {
             _nextTimerDue = now;
         }
 
-        return (items, fetchedMessages == batchSize);
+        return (items, perPartitionCounts.Values.Any(c => c == perPartition));
     }
 
     private async Task ActivateAsync(List<WorkItem> items, int start, int end)
     {
-        List<ActorId>? missing = null;
+        Dictionary<ActorId, int>? missing = null;
         for (var i = start; i < end; i++)
         {
             var id = items[i].Actor;
-            if (!_activations.ContainsKey(id) && !(missing?.Contains(id) ?? false))
+            if (!_activations.ContainsKey(id))
             {
-                (missing ??= []).Add(id);
+                (missing ??= [])[id] = items[i].Partition;
             }
         }
 
@@ -384,8 +418,8 @@ internal sealed class PartitionWorker
         }
 
         await using var command = _services.DataSource.CreateCommand(LoadStateSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = missing.Select(m => m.Type).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = missing.Select(m => m.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = missing.Keys.Select(m => m.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = missing.Keys.Select(m => m.Key).ToArray() });
         var loaded = new Dictionary<ActorId, Activation>();
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
@@ -402,11 +436,11 @@ internal sealed class PartitionWorker
                 var state = stateVersion == actor.StateVersion
                     ? JsonSerializer.Deserialize(json, actor.StateType, _services.Options.JsonOptions)!
                     : actor.UpgradeStateObject(stateVersion, JsonDocument.Parse(json).RootElement);
-                loaded[id] = new Activation(id, state, exists: true, version: reader.GetInt64(3));
+                loaded[id] = new Activation(id, missing[id], state, exists: true, version: reader.GetInt64(3));
             }
         }
 
-        foreach (var id in missing)
+        foreach (var (id, partition) in missing)
         {
             if (!loaded.TryGetValue(id, out var activation))
             {
@@ -415,7 +449,7 @@ internal sealed class PartitionWorker
                     continue; // Fails in Execute with a clear error.
                 }
 
-                activation = new Activation(id, actor.CreateInitialStateObject(id.Key), exists: false, version: 0);
+                activation = new Activation(id, partition, actor.CreateInitialStateObject(id.Key), exists: false, version: 0);
             }
 
             _activations[id] = activation;
@@ -494,12 +528,13 @@ internal sealed class PartitionWorker
     {
         await using var batch = _services.DataSource.CreateBatch();
         var commands = batch.BatchCommands;
-        commands.Add(Command(FenceSql, Partition, _services.NodeId, Epoch));
+        var partitions = effects.Processed.Select(p => p.Partition).Distinct().ToArray();
+        commands.Add(Command(FenceSql, _services.NodeId, partitions, partitions.Select(p => _owned[p]).ToArray()));
 
-        var seqs = effects.Processed.Where(p => !p.IsTimer).Select(p => p.Seq).ToArray();
-        if (seqs.Length > 0)
+        var messages = effects.Processed.Where(p => !p.IsTimer).ToList();
+        if (messages.Count > 0)
         {
-            commands.Add(Command(DeleteMailboxSql, Partition, seqs));
+            commands.Add(Command(DeleteMailboxSql, messages.Select(m => m.Partition).ToArray(), messages.Select(m => m.Seq).ToArray()));
         }
 
         var fired = effects.Processed.Where(p => p.IsTimer).ToList();
@@ -533,9 +568,9 @@ internal sealed class PartitionWorker
 
             commands.Add(Command(
                 UpsertStateSql,
-                Partition,
                 dirty.Select(a => a.Id.Type).ToArray(),
                 dirty.Select(a => a.Id.Key).ToArray(),
+                dirty.Select(a => a.Partition).ToArray(),
                 versions,
                 dirty.Select(a => a.Version + 1).ToArray(),
                 Jsonb(states)));
@@ -567,10 +602,10 @@ internal sealed class PartitionWorker
             {
                 commands.Add(Command(
                     SetTimersSql,
-                    Partition,
                     sets.Select(s => s.Key.Type).ToArray(),
                     sets.Select(s => s.Key.Key).ToArray(),
                     sets.Select(s => s.Key.Name).ToArray(),
+                    sets.Select(s => s.Value.Partition).ToArray(),
                     sets.Select(s => s.Value.DueAt).ToArray(),
                     sets.Select(s => s.Value.Kind!).ToArray(),
                     Jsonb(sets.Select(s => s.Value.Payload!).ToArray())));
@@ -586,17 +621,11 @@ internal sealed class PartitionWorker
                 Text(replies.Select(r => r.Kind).ToArray()),
                 Jsonb(replies.Select(r => r.Json).ToArray()),
                 Text(replies.Select(r => r.Error).ToArray())));
-            commands.Add(Command(NotifySql, NotificationListener.RepliesChannel, replies.Select(ReplyRegistry.FormatNotification).ToArray()));
         }
 
         if (effects.Rows.Count > 0)
         {
             WriteProjections(effects.Rows, batch);
-        }
-
-        if (effects.Signals.Count > 0)
-        {
-            commands.Add(Command(NotifySql, NotificationListener.SignalsChannel, effects.Signals.ToArray()));
         }
 
         try
@@ -605,7 +634,7 @@ internal sealed class PartitionWorker
         }
         catch (PostgresException exception) when (IsFencing(exception))
         {
-            throw new PartitionLostException(Partition, exception);
+            throw new PartitionLostException(exception);
         }
         catch
         {
@@ -630,12 +659,25 @@ internal sealed class PartitionWorker
             activation.Deleted = false;
         }
 
+        // Tell the world after the commit: local waiters and loops directly, other nodes through the notifier.
         foreach (var reply in effects.Replies)
         {
             _services.Replies.Complete(reply);
+            _services.Notifier.Send(NotificationListener.RepliesChannel, ReplyRegistry.FormatNotification(reply));
+        }
+
+        foreach (var signal in effects.Signals)
+        {
+            _services.Notifier.Send(NotificationListener.SignalsChannel, signal);
+        }
+
+        if (effects.Outgoing.Count > 0)
+        {
+            _services.AnnounceMailboxes(effects.Outgoing.Select(o => o.Partition).Distinct().Where(p => !_owned.ContainsKey(p)));
         }
 
         RecordMetrics(effects);
+        _services.Committed?.Invoke(effects.Processed);
     }
 
     private void WriteProjections(List<object> rows, NpgsqlBatch batch)
@@ -682,53 +724,49 @@ internal sealed class PartitionWorker
         ActorLog.MessageFailed(_services.Logger, item.Seq, item.Kind, item.Actor.Type, item.Attempts, max, error);
         await using var batch = _services.DataSource.CreateBatch();
         var commands = batch.BatchCommands;
-        commands.Add(Command(FenceSql, Partition, _services.NodeId, Epoch));
+        commands.Add(Command(FenceSql, _services.NodeId, new[] { item.Partition }, new[] { _owned[item.Partition] }));
+        ReplyRecord? reply = null;
         if (item.Attempts < max)
         {
             commands.Add(item.IsTimer
                 ? Command(CountTimerAttemptSql, item.Actor.Type, item.Actor.Key, item.TimerName!, item.Attempts)
-                : Command(CountMailboxAttemptSql, Partition, item.Seq, item.Attempts));
+                : Command(CountMailboxAttemptSql, item.Partition, item.Seq, item.Attempts));
         }
         else
         {
             var description = $"{error.GetType().FullName}: {error.Message}";
             commands.Add(Command(
-                DeadLetterSql, Partition, item.Actor.Type, item.Actor.Key, item.Kind, item.Payload,
+                DeadLetterSql, item.Partition, item.Actor.Type, item.Actor.Key, item.Kind, item.Payload,
                 (object?)item.RequestId ?? DBNull.Value, item.Attempts, description, item.EnqueuedAt));
             commands.Add(item.IsTimer
                 ? Command(DeleteOneTimerSql, item.Actor.Type, item.Actor.Key, item.TimerName!, item.TimerDueAt)
-                : Command(DeleteOneMailboxSql, Partition, item.Seq));
-            ReplyRecord? reply = null;
+                : Command(DeleteOneMailboxSql, item.Partition, item.Seq));
             if (item.ExpectsReply && item.RequestId is not null)
             {
                 reply = new ReplyRecord(item.RequestId, null, null, $"The request could not be processed ({error.GetType().Name}).");
                 commands.Add(Command(StoreRepliesSql, new[] { item.RequestId }, Text([null]), Jsonb([null]), Text([reply.Value.Error])));
-                commands.Add(Command(NotifySql, NotificationListener.RepliesChannel, new[] { ReplyRegistry.FormatNotification(reply.Value) }));
             }
-
-            await ExecuteFencedAsync(batch).ConfigureAwait(false);
-            ActorTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("samverkan.actor.type", item.Actor.Type));
-            ActorLog.DeadLettered(_services.Logger, item.Seq, item.Kind, item.Actor.Type, item.Attempts);
-            if (reply is { } r)
-            {
-                _services.Replies.Complete(r);
-            }
-
-            return;
         }
 
-        await ExecuteFencedAsync(batch).ConfigureAwait(false);
-    }
-
-    private async Task ExecuteFencedAsync(NpgsqlBatch batch)
-    {
         try
         {
             await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
         catch (PostgresException exception) when (IsFencing(exception))
         {
-            throw new PartitionLostException(Partition, exception);
+            throw new PartitionLostException(exception);
+        }
+
+        if (item.Attempts >= max)
+        {
+            ActorTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("samverkan.actor.type", item.Actor.Type));
+            ActorLog.DeadLettered(_services.Logger, item.Seq, item.Kind, item.Actor.Type, item.Attempts);
+        }
+
+        if (reply is { } r)
+        {
+            _services.Replies.Complete(r);
+            _services.Notifier.Send(NotificationListener.RepliesChannel, ReplyRegistry.FormatNotification(r));
         }
     }
 
@@ -740,6 +778,35 @@ internal sealed class PartitionWorker
         }
 
         Volatile.Write(ref _activeCount, _activations.Count);
+    }
+
+    private void EvictAll()
+    {
+        _activations.Clear();
+        Volatile.Write(ref _activeCount, 0);
+    }
+
+    /// <summary>Drops the activations of partitions this loop no longer serves.</summary>
+    private void DropUnowned()
+    {
+        if (_activations.Count == 0)
+        {
+            return;
+        }
+
+        List<Activation>? gone = null;
+        foreach (var activation in _activations.Values)
+        {
+            if (!_owned.ContainsKey(activation.Partition))
+            {
+                (gone ??= []).Add(activation);
+            }
+        }
+
+        if (gone is not null)
+        {
+            Evict(gone);
+        }
     }
 
     private void SweepIdle()
@@ -756,7 +823,7 @@ internal sealed class PartitionWorker
         if (stale.Count > 0)
         {
             Evict(stale);
-            ActorLog.Passivated(_services.Logger, stale.Count, Partition);
+            ActorLog.Passivated(_services.Logger, stale.Count, Index);
         }
     }
 
@@ -797,6 +864,6 @@ internal sealed class PartitionWorker
         new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }
 
-/// <summary>The partition's lease moved to another node or epoch; this node must stop processing it.</summary>
-internal sealed class PartitionLostException(int partition, Exception inner)
-    : Exception($"Partition {partition} is no longer held by this node.", inner);
+/// <summary>A partition of the batch is no longer held at its epoch; the node must re-learn what it holds.</summary>
+internal sealed class PartitionLostException(Exception inner)
+    : Exception("A partition of the batch is no longer held by this node.", inner);

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the end-to-end benchmarks and prints a table: scripts/bench.sh [--quick] [scenario ...]
+# Scenarios: actors (default: all). Needs the PostgreSQL server binaries (installed when missing and root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+  else
+    echo "PostgreSQL server binaries are missing: sudo apt-get install postgresql postgresql-contrib" >&2
+    exit 1
+  fi
+fi
+exec dotnet run -c Release --project benchmarks/Samverkan.Benchmarks -- "$@"

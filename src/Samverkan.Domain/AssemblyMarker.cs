@@ -1,2 +1,0 @@
-namespace Samverkan.Domain;
-internal static class AssemblyMarker;
