@@ -1,0 +1,28 @@
+namespace Samverkan.Domain.Absence;
+
+/// <summary>How much absence detail a child's record keeps.</summary>
+/// <param name="CorrectionHorizonDays">
+/// Calendar days back from today within which registrations are accepted and corrections can replace
+/// earlier versions (default 42: six weeks, well over the four-week window). Older days are sealed to
+/// totals and registrations for them are refused.
+/// </param>
+/// <param name="RetainedSchoolYears">School years kept (default 2: the current and the previous; a school year starts 1 July).</param>
+public sealed record AbsenceRecordPolicy(int CorrectionHorizonDays = 42, int RetainedSchoolYears = 2)
+{
+    public static AbsenceRecordPolicy Default { get; } = new();
+
+    /// <summary>The first date kept at all.</summary>
+    public DateOnly RetainedFrom(DateOnly today)
+    {
+        var currentSchoolYearStart = today.Month >= 7 ? today.Year : today.Year - 1;
+        return new DateOnly(currentSchoolYearStart - (RetainedSchoolYears - 1), 7, 1);
+    }
+
+    /// <summary>The first date that is still open for registrations and corrections.</summary>
+    public DateOnly OpenFrom(DateOnly today)
+    {
+        var horizon = today.AddDays(-CorrectionHorizonDays);
+        var retained = RetainedFrom(today);
+        return horizon > retained ? horizon : retained;
+    }
+}

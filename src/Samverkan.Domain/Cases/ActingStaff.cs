@@ -1,0 +1,10 @@
+using System.Collections.Immutable;
+using Samverkan.Domain.Organisation;
+
+namespace Samverkan.Domain.Cases;
+
+/// <summary>The staff member performing a command, with the teams they belong to (resolved by the caller).</summary>
+public sealed record ActingStaff(StaffId Staff, Agency Agency)
+{
+    public ImmutableArray<TeamId> Teams { get; init; } = [];
+}

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Samverkan.Domain.Identity;
+using Samverkan.Domain.Organisation;
+
+namespace Samverkan.Domain.Children;
+
+/// <summary>An enrolment at a school, from (inclusive) to (inclusive, null while ongoing).</summary>
+public sealed record Enrolment(SchoolId School, DateOnly From, DateOnly? To = null)
+{
+    public bool Covers(DateOnly date) => date >= From && (To is null || date <= To);
+}
+
+/// <summary>The child's named person (trygghetsperson): the BVC nurse for small children, the principal for older ones.</summary>
+public sealed record NamedPerson(StaffId Staff, Agency Agency);
+
+/// <summary>A placement in care (placerat barn) by a municipality, possibly another than the home municipality.</summary>
+public sealed record CarePlacement(MunicipalityCode PlacingMunicipality, DateOnly From, DateOnly? To = null);
+
+/// <summary>
+/// A child's roster data: keyed by the pseudonymous key only; guardians by reference only.
+/// </summary>
+public sealed record Child
+{
+    public required PseudonymousKey Key { get; init; }
+
+    public required MunicipalityCode HomeMunicipality { get; init; }
+
+    public ImmutableArray<Enrolment> Enrolments { get; init; } = [];
+
+    public NamedPerson? NamedPerson { get; init; }
+
+    public ImmutableArray<GuardianRef> Guardians { get; init; } = [];
+
+    /// <summary>Skyddad folkbokföring / sekretessmarkering: school, address and placement are hidden from views.</summary>
+    public bool ProtectedIdentity { get; init; }
+
+    public CarePlacement? PlacedInCare { get; init; }
+
+    /// <summary>The enrolment covering <paramref name="date"/> (the latest-starting one if several do).</summary>
+    public Enrolment? EnrolmentAt(DateOnly date) => Enrolments.Where(e => e.Covers(date)).MaxBy(e => e.From);
+
+    public bool IsEnrolledAt(SchoolId school, DateOnly date) => Enrolments.Any(e => e.School == school && e.Covers(date));
+
+    /// <summary>Structural equality including the collections (records compare arrays by reference).</summary>
+    public bool SameAs(Child? other) =>
+        other is not null
+        && Key == other.Key
+        && HomeMunicipality == other.HomeMunicipality
+        && Enrolments.SequenceEqual(other.Enrolments)
+        && NamedPerson == other.NamedPerson
+        && Guardians.SequenceEqual(other.Guardians)
+        && ProtectedIdentity == other.ProtectedIdentity
+        && PlacedInCare == other.PlacedInCare;
+}
