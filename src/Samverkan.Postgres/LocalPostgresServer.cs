@@ -33,6 +33,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ServerLog _serverLog;
     private Process? _process;
+    private FileStream? _ownerLock;
     private string _password = string.Empty;
     private bool _processExitHooked;
     private bool _disposed;
@@ -174,10 +175,14 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         _disposed = true;
         UnhookProcessExit();
         _serverLog.Dispose();
-        if (_options.Ephemeral)
+
+        // Only a folder this object owned is deleted: never one that another live process is using.
+        if (_options.Ephemeral && _ownerLock is not null)
         {
             DeleteDataDirectory();
         }
+
+        ReleaseOwnership();
     }
 
     internal static string DefaultDataDirectory(bool ephemeral, bool root)
@@ -212,6 +217,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         }
 
         PrepareDirectories();
+        AcquireOwnership();
         if (File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
         {
             if (!File.Exists(PasswordFile))
@@ -257,6 +263,49 @@ public sealed class LocalPostgresServer : IAsyncDisposable
                 ChangeOwner(directory);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes an exclusive lock on <c>owner.lock</c> for as long as this object lives. A postmaster found running
+    /// while we hold it was left by a process that died (the lock dies with its process), so it may be stopped;
+    /// a lock held by someone else means a live process owns the folder, and its server must not be touched.
+    /// </summary>
+    private void AcquireOwnership()
+    {
+        var lockPath = Path.Combine(DataDirectory, "owner.lock");
+        var ownerPath = Path.Combine(DataDirectory, "owner.pid");
+        try
+        {
+            _ownerLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            var owner = File.Exists(ownerPath) ? File.ReadAllText(ownerPath).Trim() : "unknown";
+            throw new InvalidOperationException(
+                $"The PostgreSQL data folder {DataDirectory} is in use by another running process (pid {owner}). " +
+                "Stop that process, or give this one a data folder of its own (Samverkan:LocalPostgres:DataDirectory), " +
+                "or use a shared server through ConnectionStrings:Samverkan.",
+                exception);
+        }
+
+        File.WriteAllText(ownerPath, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private void ReleaseOwnership()
+    {
+        _ownerLock?.Dispose();
+        _ownerLock = null;
+    }
+
+    /// <summary>For tests: behave as if this process had been killed (the postmaster keeps running, ownership ends).</summary>
+    internal void AbandonForTesting()
+    {
+        _disposed = true;
+        UnhookProcessExit();
+        _process?.Dispose();
+        _process = null;
+        _serverLog.Dispose();
+        ReleaseOwnership();
     }
 
     [UnsupportedOSPlatform("windows")]
@@ -627,7 +676,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
                 }
             }
 
-            if (_options.Ephemeral)
+            if (_options.Ephemeral && _ownerLock is not null)
             {
                 DeleteDataDirectory();
             }

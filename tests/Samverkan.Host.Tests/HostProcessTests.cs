@@ -60,6 +60,66 @@ public sealed class HostProcessTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task HostKilled_NextStartStopsTheOrphanedPostgresAndKeepsData()
+    {
+        var dataDirectory = NewDataDirectory();
+        try
+        {
+            int orphanPid;
+            await using (var host = StartEmbedded(dataDirectory, out var url))
+            {
+                (await host.WaitUntilOkAsync(url + "/health/ready", ReadyWithin, Token)).ShouldBeTrue(host.Output);
+                await ExecuteAsync(dataDirectory, "CREATE TABLE survives (note text); INSERT INTO survives VALUES ('written before the kill')");
+                orphanPid = ReadPostmasterPid(dataDirectory);
+
+                await host.SignalAsync("KILL");
+                (await host.WaitForExitAsync(StopWithin)).ShouldBeTrue();
+            }
+
+            IsRunning(orphanPid).ShouldBeTrue("SIGKILL gives the host no chance to stop its PostgreSQL");
+
+            await using var again = StartEmbedded(dataDirectory, out var againUrl);
+            (await again.WaitUntilOkAsync(againUrl + "/health/ready", ReadyWithin, Token)).ShouldBeTrue(again.Output);
+            IsRunning(orphanPid).ShouldBeFalse();
+            (await QueryAsync(dataDirectory, "SELECT note FROM survives")).ShouldBe("written before the kill");
+            await again.SignalAsync("TERM");
+            (await again.WaitForExitAsync(StopWithin)).ShouldBeTrue(again.Output);
+        }
+        finally
+        {
+            StopLeftoverPostgres(dataDirectory);
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SecondHostOnTheSameDataFolder_ExitsWithAClearErrorAndLeavesTheFirstRunning()
+    {
+        var dataDirectory = NewDataDirectory();
+        try
+        {
+            await using var first = StartEmbedded(dataDirectory, out var url);
+            (await first.WaitUntilOkAsync(url + "/health/ready", ReadyWithin, Token)).ShouldBeTrue(first.Output);
+
+            await using (var second = StartEmbedded(dataDirectory, out _))
+            {
+                (await second.WaitForExitAsync(ReadyWithin)).ShouldBeTrue(second.Output);
+                second.ExitCode.ShouldNotBe(0);
+                second.Output.ShouldContain("in use by another running process");
+            }
+
+            (await first.WaitUntilOkAsync(url + "/health/ready", TimeSpan.FromSeconds(5), Token)).ShouldBeTrue(first.Output);
+            await first.SignalAsync("TERM");
+            (await first.WaitForExitAsync(StopWithin)).ShouldBeTrue(first.Output);
+        }
+        finally
+        {
+            StopLeftoverPostgres(dataDirectory);
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task MigrateVerb_AppliesMigrationsAndExitsWithoutServing()
     {
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);

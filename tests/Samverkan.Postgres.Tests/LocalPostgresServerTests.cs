@@ -127,23 +127,38 @@ public sealed class LocalPostgresServerTests
             var orphan = await LocalPostgresServer.StartAsync(options, cancellationToken: Token);
             await ExecuteAsync(orphan.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('committed')");
             var orphanPid = orphan.ProcessId;
+            orphan.AbandonForTesting();
             try
             {
                 await using var server = await LocalPostgresServer.StartAsync(options, cancellationToken: Token);
 
                 IsRunning(orphanPid).ShouldBeFalse();
                 server.ProcessId.ShouldNotBe(orphanPid);
-                        (await QueryAsync(server.ConnectionString, "SELECT value FROM kept")).ShouldBe("committed");
+                (await QueryAsync(server.ConnectionString, "SELECT value FROM kept")).ShouldBe("committed");
             }
             finally
             {
-                await orphan.DisposeAsync();
+                KillIfRunning(orphanPid);
             }
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task StartAsync_OnAFolderALiveServerOwns_ThrowsAndLeavesThatServerAlone()
+    {
+        await using var owner = await LocalPostgresServer.StartAsync(TestOptions(), cancellationToken: Token);
+        var intruder = new LocalPostgresOptions { DataDirectory = owner.DataDirectory, Ephemeral = true, Durable = false };
+
+        var exception = await Should.ThrowAsync<InvalidOperationException>(() => LocalPostgresServer.StartAsync(intruder, cancellationToken: Token));
+
+        exception.Message.ShouldContain("in use by another running process");
+        IsRunning(owner.ProcessId).ShouldBeTrue();
+        Directory.Exists(owner.DataDirectory).ShouldBeTrue("a failed start must not delete a folder it did not own");
+        (await QueryAsync(owner.ConnectionString, "SELECT 1")).ShouldBe("1");
     }
 
     [Fact]
@@ -253,6 +268,16 @@ public sealed class LocalPostgresServerTests
         catch (ArgumentException)
         {
             return false;
+        }
+    }
+
+    private static void KillIfRunning(int pid)
+    {
+        if (IsRunning(pid))
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit(TimeSpan.FromSeconds(10));
         }
     }
 

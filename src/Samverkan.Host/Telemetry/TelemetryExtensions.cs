@@ -30,7 +30,7 @@ public static class TelemetryExtensions
 
         builder.Logging.AddOpenTelemetry(options =>
         {
-            var resource = ResourceBuilder.CreateEmpty();
+            var resource = ResourceBuilder.CreateDefault();
             ConfigureResource(resource);
             options.SetResourceBuilder(resource);
             options.IncludeFormattedMessage = true;
