@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
@@ -9,6 +10,8 @@ namespace Samverkan.Actors.Runtime;
 internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
 {
     private const int MaxDeduplicationKeyLength = 256;
+    private const int MaxFlushers = 4;
+    private const int MaxRowsPerStatement = 5000;
 
     // One statement: deduplicate against actor_requests and store the fresh messages in order. The owners are
     // told after the commit (see Notifier), so concurrent sends share WAL flushes.
@@ -30,6 +33,9 @@ internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
         )
         select array(select request_id from fresh)
         """;
+
+    private readonly Channel<PendingStore> _queue = Channel.CreateUnbounded<PendingStore>();
+    private int _flushers;
 
     private const string ReadReplySql =
         "select reply_kind, reply::text, error from actor_requests where request_id = $1 and completed_at is not null";
@@ -124,14 +130,8 @@ internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
         activity?.SetTag("samverkan.actors.batch_size", count);
         var traceParent = Activity.Current?.Id;
 
-        var partitions = new List<int>(count);
-        var types = new List<string>(count);
-        var keys = new List<string>(count);
-        var kinds = new List<string>(count);
-        var payloads = new List<string>(count);
-        var requestIds = new List<string?>(count);
-        var replies = new List<bool>(count);
-        var traces = new List<string?>(count);
+        // Validate and serialize on the caller's thread, so a bad message fails its own call only.
+        var rows = new List<StoreRow>(count);
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         var registry = services.Registry;
         for (var i = 0; i < count; i++)
@@ -153,55 +153,135 @@ internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
                 }
             }
 
-            partitions.Add(Partitioner.PartitionOf(target, services.Options.PartitionCount));
-            types.Add(target.Type);
-            keys.Add(target.Key);
-            kinds.Add(registry.GetKind(message.GetType()));
-            payloads.Add(registry.Serialize(message));
-            requestIds.Add(key);
-            replies.Add(expectsReply);
-            traces.Add(traceParent);
+            rows.Add(new StoreRow(
+                i, Partitioner.PartitionOf(target, services.Options.PartitionCount), target, registry.GetKind(message.GetType()),
+                registry.Serialize(message), key, expectsReply, traceParent));
+        }
+
+        var pending = new PendingStore([.. rows], outcomes);
+        _queue.Writer.TryWrite(pending);
+        StartFlusher();
+        await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Client-side group commit: concurrent sends are stored together in one statement and one commit, so a thousand
+    /// callers a second cost a few dozen transactions, not a thousand. Each caller returns only after that commit.
+    /// </summary>
+    private void StartFlusher()
+    {
+        if (Interlocked.Increment(ref _flushers) <= MaxFlushers)
+        {
+            _ = Task.Run(FlushAsync);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _flushers);
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        while (true)
+        {
+            while (_queue.Reader.TryRead(out var first))
+            {
+                var batch = new List<PendingStore> { first };
+                var size = first.Rows.Length;
+                while (size < MaxRowsPerStatement && _queue.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                    size += next.Rows.Length;
+                }
+
+                try
+                {
+                    await StoreTogetherAsync(batch).ConfigureAwait(false);
+                    foreach (var pending in batch)
+                    {
+                        pending.Done.TrySetResult();
+                    }
+                }
+                catch (Exception exception)
+                {
+                    foreach (var pending in batch)
+                    {
+                        pending.Done.TrySetException(exception);
+                    }
+                }
+            }
+
+            Interlocked.Decrement(ref _flushers);
+
+            // A send may have been queued after the last read but before the decrement: look once more.
+            if (!_queue.Reader.TryPeek(out _))
+            {
+                return;
+            }
+
+            if (Interlocked.Increment(ref _flushers) > MaxFlushers)
+            {
+                // Enough flushers are running; they will take it.
+                Interlocked.Decrement(ref _flushers);
+                return;
+            }
+        }
+    }
+
+    private async Task StoreTogetherAsync(List<PendingStore> batch)
+    {
+        // A key may come from two callers at once: the first stores it, the second is a duplicate.
+        var size = batch.Sum(p => p.Rows.Length);
+        var included = new List<(PendingStore Pending, StoreRow Row)>(size);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pending in batch)
+        {
+            foreach (var row in pending.Rows)
+            {
+                if (row.RequestId is not null && !keys.Add(row.RequestId))
+                {
+                    pending.Outcomes[row.Index] = SendOutcome.Duplicate;
+                    continue;
+                }
+
+                included.Add((pending, row));
+            }
         }
 
         await using var command = services.DataSource.CreateCommand(StoreSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = partitions.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = types.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = kinds.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = payloads.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = requestIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = replies.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = traces.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.Partition).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.Target.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.Target.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.Kind).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.RequestId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.ExpectsReply).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = included.Select(r => r.Row.TraceParent).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
 
         string[] fresh;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync().ConfigureAwait(false);
             fresh = reader.GetFieldValue<string[]>(0);
         }
 
-        var freshKeys = fresh.Length == 0 ? null : new HashSet<string>(fresh, StringComparer.Ordinal);
+        var freshKeys = new HashSet<string>(fresh, StringComparer.Ordinal);
         long accepted = 0;
-        for (var i = 0; i < count; i++)
+        foreach (var (pending, row) in included)
         {
-            var key = messages[i].DeduplicationKey;
-            if (outcomes[i] == SendOutcome.Duplicate)
-            {
-                continue;
-            }
-
-            outcomes[i] = key is null || (freshKeys?.Contains(key) ?? false) ? SendOutcome.Accepted : SendOutcome.Duplicate;
-            accepted += outcomes[i] == SendOutcome.Accepted ? 1 : 0;
+            var outcome = row.RequestId is null || freshKeys.Contains(row.RequestId) ? SendOutcome.Accepted : SendOutcome.Duplicate;
+            pending.Outcomes[row.Index] = outcome;
+            accepted += outcome == SendOutcome.Accepted ? 1 : 0;
         }
 
         ActorTelemetry.MessagesSent.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
-        if (accepted < count)
+        if (accepted < size)
         {
-            ActorTelemetry.MessagesSent.Add(count - accepted, new KeyValuePair<string, object?>("outcome", "duplicate"));
+            ActorTelemetry.MessagesSent.Add(size - accepted, new KeyValuePair<string, object?>("outcome", "duplicate"));
         }
 
-        services.AnnounceMailboxes(partitions.Distinct());
-        return outcomes;
+        services.AnnounceMailboxes(included.Select(r => r.Row.Partition).Distinct());
     }
 
     private static void ValidateKey(string key)
@@ -210,5 +290,17 @@ internal sealed class ActorClient(ActorRuntimeServices services) : IActorClient
         {
             throw new ArgumentException($"A deduplication key has 1 to {MaxDeduplicationKeyLength} characters and no line break.", nameof(key));
         }
+    }
+
+    private readonly record struct StoreRow(
+        int Index, int Partition, ActorId Target, string Kind, string Payload, string? RequestId, bool ExpectsReply, string? TraceParent);
+
+    private sealed class PendingStore(StoreRow[] rows, SendOutcome[] outcomes)
+    {
+        public StoreRow[] Rows { get; } = rows;
+
+        public SendOutcome[] Outcomes { get; } = outcomes;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
