@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Samverkan.Host.Telemetry;
 using Samverkan.Postgres;
 using Samverkan.Testing;
 
@@ -96,6 +98,25 @@ public sealed class HostTests(PostgresServerFixture postgres)
         {
             client.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Telemetry_TracesOurOwnAndTheFrameworksSourcesOnly()
+    {
+        // Metrics are collected only with an exporter (OTEL_EXPORTER_OTLP_ENDPOINT), which tests do not set.
+        using var actorsSource = new ActivitySource("Samverkan.Actors.Probe");
+        using var aspNetCoreSource = new ActivitySource("Microsoft.AspNetCore");
+        using var npgsqlSource = new ActivitySource("Npgsql");
+        using var unrelatedSource = new ActivitySource("Unrelated.Library");
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        SamverkanTelemetry.ActivitySource.HasListeners().ShouldBeTrue();
+        actorsSource.HasListeners().ShouldBeTrue();
+        aspNetCoreSource.HasListeners().ShouldBeTrue();
+        npgsqlSource.HasListeners().ShouldBeTrue();
+        unrelatedSource.HasListeners().ShouldBeFalse();
     }
 
     [Fact]
