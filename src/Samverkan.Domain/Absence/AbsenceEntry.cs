@@ -1,14 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Samverkan.Domain.Absence;
 
 /// <summary>
 /// One registration's contribution to a day, kept while the day is within the correction horizon so that a
 /// later version with the same key can replace it. <see cref="Key"/> is a 64-bit fingerprint of source and
-/// source id (16 hex digits) rather than the ids themselves, to keep the state small.
+/// source id (16 hex digits) rather than the ids themselves, to keep the state small. For the same reason
+/// the persisted names are one letter (k, v, o, a, e, u, x) and zero minutes are left out; a child keeps
+/// one entry per lesson for the whole correction horizon, so this is most of a child's state.
 /// </summary>
-public sealed record AbsenceEntry(string Key, DateTimeOffset Version, int Offered, int Attended, int Excused, int Unexcused, int Other)
+public sealed record AbsenceEntry(
+    [property: JsonPropertyName("k")] string Key,
+    [property: JsonPropertyName("v")] DateTimeOffset Version,
+    [property: JsonPropertyName("o"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Offered,
+    [property: JsonPropertyName("a"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Attended,
+    [property: JsonPropertyName("e"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Excused,
+    [property: JsonPropertyName("u"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Unexcused,
+    [property: JsonPropertyName("x"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Other)
 {
     /// <summary>The fingerprint of a registration's identity.</summary>
     public static string KeyFor(string source, string sourceId)
@@ -34,5 +44,6 @@ public sealed record AbsenceEntry(string Key, DateTimeOffset Version, int Offere
     }
 
     /// <summary>This entry's minutes as totals.</summary>
+    [JsonIgnore]
     public AbsenceTotals Totals => new(Offered, Attended, Excused, Unexcused, Other, Unexcused > 0 ? 1 : 0);
 }
