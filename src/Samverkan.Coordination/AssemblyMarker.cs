@@ -1,2 +1,0 @@
-namespace Samverkan.Coordination;
-internal static class AssemblyMarker;

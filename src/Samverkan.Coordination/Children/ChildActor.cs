@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using Samverkan.Actors;
+using Samverkan.Coordination.Cases;
+using Samverkan.Coordination.Projections;
+using Samverkan.Coordination.Reference;
+using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Children;
+using Samverkan.Domain.Children.Events;
+using Samverkan.Domain.Common;
+using Samverkan.Domain.Identity;
+using Samverkan.Domain.Organisation;
+using Samverkan.Domain.Rules;
+
+namespace Samverkan.Coordination.Children;
+
+/// <summary>
+/// A child's live coordination state: absence, concerns, watch, consents, open cases. Thin: it builds the
+/// decision's context from reference data, calls a pure decision, and applies what it decided.
+/// </summary>
+public sealed class ChildActor : Actor<ChildState>
+{
+    private readonly ReferenceData _reference;
+
+    public ChildActor(ReferenceData reference)
+        : base(CoordinationActors.Child, ChildState.CurrentSchemaVersion)
+    {
+        _reference = reference;
+        On<RegisterAbsences>((m, c) => Apply(c, ChildDecisions.RegisterAbsence(c.State, m.Registrations, ContextFor(c))));
+        OnAsk<UpsertChild, CommandResult>((m, c) => Apply(c, ChildDecisions.UpdateProfile(c.State, m.Profile, ContextFor(c, m.Profile.HomeMunicipality))));
+        OnAsk<ReportConcern, CommandResult>((m, c) =>
+            Apply(c, ChildDecisions.ReportConcern(c.State, m.Report, ContextFor(c, m.Municipality))) with { Id = m.Report.Id.Value });
+        OnAsk<RecordConcernOutcome, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConcernOutcome(c.State, m.Concern, m.Outcome, ContextFor(c))));
+        OnAsk<RecordConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConsent(c.State, m.Consent, ContextFor(c))));
+        OnAsk<WithdrawConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.WithdrawConsent(c.State, m.Consent, ContextFor(c))));
+        On<CaseStatusChanged>((m, c) => Apply(c, ChildDecisions.RecordCaseStatus(c.State, m.Case, m.Kind, m.Status)));
+        On<CaseTriggerRefused>((m, c) => Apply(c, ChildDecisions.RerouteTrigger(c.State, m.Trigger, ContextFor(c))));
+        On<WatchExpiryDue>((_, c) => Apply(c, ChildDecisions.ExpireWatch(c.State, ContextFor(c))));
+        OnAsk<GetChildOverview, ChildOverview?>((m, c) =>
+        {
+            if (!c.Exists)
+            {
+                return null;
+            }
+
+            var context = ContextFor(c);
+            return ChildOverviewProjection.Project(c.State, c.Now, m.Options, context.Calendar, context.Rules);
+        });
+    }
+
+    protected override ChildState CreateInitialState(string key) => ChildState.New(new PseudonymousKey(key));
+
+    private ChildContext ContextFor(IActorContext<ChildState> context, MunicipalityCode? hint = null)
+    {
+        var state = context.State;
+        var today = SwedishTime.DateOf(context.Now);
+        var schoolId = state.Profile?.EnrolmentAt(today)?.School ?? state.Profile?.Enrolments.OrderBy(e => e.From).LastOrDefault()?.School;
+        var school = schoolId is { } id ? _reference.School(id) : null;
+        var municipality = school?.Municipality ?? state.Profile?.HomeMunicipality ?? hint ?? UnknownMunicipality;
+        var municipalityState = _reference.Municipality(municipality);
+        return new ChildContext
+        {
+            Now = context.Now,
+            Rules = RuleSets.Merge(_reference.Rules(municipality), school?.RuleOverrides),
+            Calendar = _reference.Calendar(municipality),
+            School = school,
+            CoordinatorTeam = municipalityState?.CoordinatorTeam,
+        };
+    }
+
+    private static readonly MunicipalityCode UnknownMunicipality = new("0000");
+
+    private static CommandResult Apply(IActorContext<ChildState> context, ChildDecision decision)
+    {
+        if (decision.Error is { } error)
+        {
+            return CommandResult.Refused(error);
+        }
+
+        var before = context.State;
+        var after = decision.NewState;
+        if (!ReferenceEquals(before, after))
+        {
+            context.State = after;
+        }
+
+        foreach (var trigger in decision.CaseTriggers)
+        {
+            context.Send(CoordinationActors.CaseOf(trigger.Case), new ApplyCaseTrigger(trigger));
+        }
+
+        Effects.RouteAlerts(context, decision.Alerts);
+        Effects.ApplyTimers(context, decision.Timers, name => name switch
+        {
+            TimerNames.WatchExpiry => new WatchExpiryDue(),
+            _ => throw new InvalidOperationException($"The child actor has no timer named '{name}'."),
+        });
+
+        if (!ReferenceEquals(before, after))
+        {
+            Project(context, after, decision.Events, context.Now);
+        }
+
+        return CommandResult.Done;
+    }
+
+    private static void Project(IActorContext<ChildState> context, ChildState state, ImmutableArray<ChildEvent> events, DateTimeOffset now)
+    {
+        var profile = state.Profile;
+        var today = SwedishTime.DateOf(now);
+        var enrolment = profile?.EnrolmentAt(today) ?? profile?.Enrolments.OrderBy(e => e.From).LastOrDefault();
+        var watch = state.Watch is { } w && w.IsActiveAt(now) ? w : null;
+        context.Project(new ChildRow(
+            state.Key.Value,
+            profile?.HomeMunicipality.Value,
+            enrolment?.School.Value,
+            profile?.NamedPerson?.Staff.Value,
+            profile?.ProtectedIdentity ?? false,
+            profile?.PlacedInCare is not null,
+            watch?.EndsAt,
+            watch?.Owner?.Value,
+            state.OpenCases.Length));
+
+        if (events.Any(e => e is ChildProfileUpdated) && profile is not null)
+        {
+            context.Project(new EnrolmentsRow(state.Key.Value, profile.Enrolments));
+        }
+
+        if (events.Any(e => e is ConcernReported or ConcernOutcomeRecorded))
+        {
+            foreach (var concern in state.Concerns)
+            {
+                context.Project(new ConcernRow(
+                    concern.Id.Value,
+                    state.Key.Value,
+                    profile?.HomeMunicipality.Value,
+                    enrolment?.School.Value,
+                    concern.Category.ToString(),
+                    concern.Date,
+                    concern.ReportingOrganisation.Value,
+                    concern.ReportingAgency.ToString(),
+                    concern.Outcome?.Decision.ToString(),
+                    concern.Outcome?.DecidedAt));
+            }
+        }
+    }
+}

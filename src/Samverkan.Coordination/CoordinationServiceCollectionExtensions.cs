@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Samverkan.Actors;
+using Samverkan.Actors.Hosting;
+using Samverkan.Coordination.Alerts;
+using Samverkan.Coordination.Cases;
+using Samverkan.Coordination.Children;
+using Samverkan.Coordination.Organisation;
+using Samverkan.Coordination.Projections;
+using Samverkan.Coordination.Reference;
+using Samverkan.Postgres;
+
+namespace Samverkan.Coordination;
+
+/// <summary>Registers the coordination actors, their read models and the reference-data cache.</summary>
+public static class CoordinationServiceCollectionExtensions
+{
+    public static IActorRuntimeBuilder AddCoordination(this IActorRuntimeBuilder actors)
+    {
+        ArgumentNullException.ThrowIfNull(actors);
+        var services = actors.Services;
+        services.AddMigrationSource("coordination", typeof(CoordinationActors).Assembly);
+        services.TryAddSingleton(sp => new ReferenceData(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IActorSignals>(),
+            sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReferenceData>>()));
+        return actors
+            .AddActor<ChildActor>()
+            .AddActor<CaseActor>()
+            .AddActor<MunicipalityActor>()
+            .AddActor<SchoolActor>()
+            .AddActor<TeamActor>()
+            .AddActor<StaffActor>()
+            .AddActor<InboxActor>()
+            .AddProjector<MunicipalityProjector>()
+            .AddProjector<SchoolProjector>()
+            .AddProjector<TeamProjector>()
+            .AddProjector<StaffProjector>()
+            .AddProjector<RuleChangeProjector>()
+            .AddProjector<ChildProjector>()
+            .AddProjector<EnrolmentsProjector>()
+            .AddProjector<ConcernProjector>()
+            .AddProjector<CaseProjector>()
+            .AddProjector<AlertProjector>()
+            .AddProjector<AlertAcknowledgedProjector>();
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Samverkan.Actors;
+using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Organisation;
+using Samverkan.Domain.Rules;
+
+namespace Samverkan.Coordination.Reference;
+
+/// <summary>
+/// This node's copy of the slowly changing reference data the decisions need: schools (with their rule
+/// overrides), municipalities (rules, calendar, coordinators) and teams. The actors that own the data project it
+/// to read models and publish a <c>reference/…</c> signal after each change; this cache reloads the entry then,
+/// loads on a miss, and reloads everything after the listener reconnects.
+/// </summary>
+/// <remarks>Handlers are synchronous, so a miss is loaded synchronously; misses are rare (once per entry and node).</remarks>
+public sealed partial class ReferenceData : IDisposable
+{
+    private static readonly TimeSpan NegativeTtl = TimeSpan.FromSeconds(5);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly JsonSerializerOptions _json;
+    private readonly ILogger<ReferenceData> _logger;
+    private readonly IDisposable _subscription;
+    private readonly ConcurrentDictionary<string, Entry<School>> _schools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry<MunicipalityState>> _municipalities = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry<Team>> _teams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SchoolCalendar> _calendars = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    public ReferenceData(NpgsqlDataSource dataSource, IActorSignals signals, ActorRuntimeOptions options, TimeProvider time, ILogger<ReferenceData> logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(signals);
+        ArgumentNullException.ThrowIfNull(options);
+        _dataSource = dataSource;
+        _json = CoordinationJson.Options;
+        _time = time;
+        _logger = logger;
+        _subscription = signals.Subscribe(CoordinationTopics.Reference, OnSignal);
+        signals.Reconnected += Clear;
+    }
+
+    public School? School(SchoolId id) =>
+        Get(_schools, id.Value, "select doc::text from coord_schools where school_id = $1", json => JsonSerializer.Deserialize<School>(json, _json));
+
+    public MunicipalityState? Municipality(MunicipalityCode code) =>
+        Get(_municipalities, code.Value, "select doc::text from coord_municipalities where code = $1", json => JsonSerializer.Deserialize<MunicipalityState>(json, _json));
+
+    public Team? Team(TeamId id) =>
+        Get(_teams, id.Value, "select doc::text from coord_teams where team_id = $1", json => JsonSerializer.Deserialize<Team>(json, _json));
+
+    /// <summary>The municipality's rule set, or the shipped defaults when it has none.</summary>
+    public MunicipalityRuleSet Rules(MunicipalityCode code) =>
+        Municipality(code)?.Rules ?? RuleSets.Defaults(code, DateTimeOffset.UnixEpoch);
+
+    /// <summary>The municipality's compiled school calendar (its own definition, or the Swedish default around now).</summary>
+    public SchoolCalendar Calendar(MunicipalityCode code)
+    {
+        return _calendars.GetOrAdd(code.Value, _ =>
+        {
+            var definition = Municipality(code)?.Calendar;
+            if (definition is not null)
+            {
+                return SchoolCalendar.Create(definition);
+            }
+
+            var year = _time.GetUtcNow().Year;
+            return SchoolCalendar.SwedishDefault(code, year - 3, year + 1);
+        });
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    private T? Get<T>(ConcurrentDictionary<string, Entry<T>> cache, string id, string sql, Func<string, T?> parse)
+        where T : class
+    {
+        if (cache.TryGetValue(id, out var entry) && (entry.Value is not null || Environment.TickCount64 - entry.LoadedAt < NegativeTtl.TotalMilliseconds))
+        {
+            return entry.Value;
+        }
+
+        using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        var json = command.ExecuteScalar() as string;
+        var value = json is null ? null : parse(json);
+        cache[id] = new Entry<T>(value, Environment.TickCount64);
+        return value;
+    }
+
+    private void OnSignal(ActorSignal signal)
+    {
+        // reference/{kind}/{id}: forget the entry; the next use loads it.
+        var parts = signal.Topic.Split('/', 3);
+        if (parts.Length < 3)
+        {
+            return;
+        }
+
+        switch (parts[1])
+        {
+            case "school":
+                _schools.TryRemove(parts[2], out _);
+                break;
+            case "municipality":
+                _municipalities.TryRemove(parts[2], out _);
+                _calendars.TryRemove(parts[2], out _);
+                break;
+            case "team":
+                _teams.TryRemove(parts[2], out _);
+                break;
+            default:
+                return;
+        }
+
+        Log.Invalidated(_logger, parts[1]);
+    }
+
+    private void Clear()
+    {
+        _schools.Clear();
+        _municipalities.Clear();
+        _calendars.Clear();
+        _teams.Clear();
+    }
+
+    private sealed record Entry<T>(T? Value, long LoadedAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(2000, LogLevel.Debug, "Reference data of kind {Kind} changed; reloading on next use")]
+        public static partial void Invalidated(ILogger logger, string kind);
+    }
+}
