@@ -73,7 +73,7 @@ internal static class TestData
     /// <summary>A child on the roster of school A.</summary>
     public static ChildState Child(string name = "pupil") => ChildState.New(Key(name)) with { Profile = Profile(Key(name)) };
 
-    public static EffectiveRules Rules(params RuleOverride[] overrides) =>
+    public static EffectiveRules TestRules(params RuleOverride[] overrides) =>
         RuleSets.Merge(
             RuleSets.Defaults(Borlange, At("2023-01-01 00:00")),
             overrides.Length == 0
@@ -88,7 +88,7 @@ internal static class TestData
     public static ChildContext Context(DateTimeOffset now, EffectiveRules? rules = null, School? school = null) => new()
     {
         Now = now,
-        Rules = rules ?? Rules(),
+        Rules = rules ?? TestRules(),
         Calendar = DefaultCalendar,
         School = school ?? School(),
         CoordinatorTeam = Coordinators,
