@@ -80,7 +80,7 @@ public sealed class HostProcessTests(PostgresServerFixture postgres)
 
             await using var again = StartEmbedded(dataDirectory, out var againUrl);
             (await again.WaitUntilOkAsync(againUrl + "/health/ready", ReadyWithin, Token)).ShouldBeTrue(again.Output);
-            IsRunning(orphanPid).ShouldBeFalse();
+            IsRunning(orphanPid).ShouldBeFalse(again.Output);
             (await QueryAsync(dataDirectory, "SELECT note FROM survives")).ShouldBe("written before the kill");
             await again.SignalAsync("TERM");
             (await again.WaitForExitAsync(StopWithin)).ShouldBeTrue(again.Output);
@@ -216,14 +216,15 @@ public sealed class HostProcessTests(PostgresServerFixture postgres)
         return (await command.ExecuteScalarAsync(Token))?.ToString();
     }
 
+    /// <summary>Alive, and not a zombie waiting for its new parent (init) to reap it.</summary>
     private static bool IsRunning(int pid)
     {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
             return false;
         }

@@ -1,15 +1,13 @@
 using Samverkan.Host.Errors;
-using Samverkan.Host.Telemetry;
 
 namespace Samverkan.Host.Hosting;
 
 public static class SamverkanDefaultsExtensions
 {
-    /// <summary>What every Samverkan node has: telemetry, problem details and the OpenAPI document.</summary>
+    /// <summary>What every Samverkan web node has: problem details for errors, the OpenAPI document, a graceful shutdown.</summary>
     public static IHostApplicationBuilder AddSamverkanDefaults(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddSamverkanTelemetry();
         builder.AddSamverkanProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
