@@ -258,14 +258,15 @@ public sealed class LocalPostgresServerTests
     private static int ReadPostmasterPid(LocalPostgresServer server) =>
         int.Parse(File.ReadLines(Path.Combine(server.DataDirectory, "pgdata", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
+    /// <summary>Alive, and not a zombie waiting to be reaped.</summary>
     private static bool IsRunning(int pid)
     {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
             return false;
         }
