@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace Samverkan.Domain.Calendar;
 
 /// <summary>An inclusive range of dates.</summary>
 public readonly record struct DateRange
 {
+    [JsonConstructor]
     public DateRange(DateOnly start, DateOnly end)
     {
         if (end < start)
@@ -19,6 +22,7 @@ public readonly record struct DateRange
     public DateOnly End { get; }
 
     /// <summary>Calendar days in the range, both ends included.</summary>
+    [JsonIgnore]
     public int DayCount => End.DayNumber - Start.DayNumber + 1;
 
     public bool Contains(DateOnly date) => date >= Start && date <= End;
