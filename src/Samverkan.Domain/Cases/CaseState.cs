@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Samverkan.Domain.Common;
 using Samverkan.Domain.Identity;
 using Samverkan.Domain.Organisation;
@@ -54,8 +55,10 @@ public sealed record CaseState
     public ImmutableArray<TimelineEntry> Timeline { get; init; } = [];
 
     /// <summary>Every legal basis on which a participant outside the school takes part.</summary>
+    [JsonIgnore]
     public ImmutableArray<LegalBasis> LegalBases => [.. Participants.Where(p => p.Basis is not null).Select(p => p.Basis!).Distinct()];
 
+    [JsonIgnore]
     public bool IsClosed => Status == CaseStatus.Closed;
 
     /// <summary>True when <paramref name="actor"/> is a participant (directly or through a team).</summary>

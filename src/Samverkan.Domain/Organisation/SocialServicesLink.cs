@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Samverkan.Domain.Organisation;
 
@@ -21,5 +22,6 @@ public sealed record SocialServicesLink
     public ImmutableArray<StaffId> ContactPersons { get; init; } = [];
 
     /// <summary>The primary contact person, if any.</summary>
+    [JsonIgnore]
     public StaffId? PrimaryContact => ContactPersons.IsDefaultOrEmpty ? null : ContactPersons[0];
 }

@@ -161,7 +161,7 @@ public class RoundTripTests
 
     [Theory]
     [MemberData(nameof(StateRoots))]
-    public void PersistedState_UsesNoInterfacesAndOnlyImmutableCollections(Type root)
+    public void PersistedState_UsesNoInterfacesOnlyImmutableCollectionsAndNoComputedProperties(Type root)
     {
         var seen = new HashSet<Type>();
         var problems = new List<string>();
@@ -185,8 +185,14 @@ public class RoundTripTests
 
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
-                if (property.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is { Condition: System.Text.Json.Serialization.JsonIgnoreCondition.Always } || !property.CanWrite && type.GetConstructors().All(c => c.GetParameters().All(p => !string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase))))
+                if (property.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is { Condition: System.Text.Json.Serialization.JsonIgnoreCondition.Always })
                 {
+                    continue;
+                }
+
+                if (!property.CanWrite && type.GetConstructors().All(c => c.GetParameters().All(p => !string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase))))
+                {
+                    problems.Add($"{type.Name}.{property.Name} is computed but written to JSON (mark it [JsonIgnore])");
                     continue;
                 }
 
