@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Samverkan.Host.Security;
+
+/// <summary>
+/// The fallback policy's requirement (for endpoints without a policy of their own): an authenticated caller, except
+/// for health checks and the OpenAPI document. A request that matched no endpoint needs a caller under <c>/api/</c>
+/// (so nothing there answers anonymously, not even a 404) and passes elsewhere, to be answered 404.
+/// </summary>
+internal sealed class PublicOrAuthenticatedRequirement : AuthorizationHandler<PublicOrAuthenticatedRequirement>, IAuthorizationRequirement
+{
+    private static readonly string[] PublicPrefixes = ["/health/", "/openapi/"];
+
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PublicOrAuthenticatedRequirement requirement)
+    {
+        if (context.User.Identity is { IsAuthenticated: true } || (context.Resource is HttpContext http && IsPublic(http)))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool IsPublic(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (PublicPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        return context.GetEndpoint() is null && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(path, "/api", StringComparison.OrdinalIgnoreCase);
+    }
+}
