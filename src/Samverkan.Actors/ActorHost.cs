@@ -89,6 +89,7 @@ public sealed class ActorHost : IAsyncDisposable
     private long _lastHeartbeat;
     private long _lastHousekeeping;
     private int _state;
+    private readonly TaskCompletionSource<Task> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ActorHost(
         NpgsqlDataSource dataSource,
@@ -169,12 +170,23 @@ public sealed class ActorHost : IAsyncDisposable
     }
 
     /// <summary>Graceful leave: finish the batches in progress, release every partition, deregister.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        if (Interlocked.CompareExchange(ref _state, 2, 1) == 1)
         {
-            return;
+            _stopped.TrySetResult(StopCoreAsync(cancellationToken));
         }
+        else if (Volatile.Read(ref _state) == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // A second caller (the host, then the container disposing the node) waits for the stop in progress.
+        return _stopped.Task.Unwrap();
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_membershipLoop, _pollLoop).ConfigureAwait(false);

@@ -84,6 +84,11 @@ public sealed class CounterActor : Actor<CounterState>
         });
         On<Announce>((message, context) => context.Publish("counter/" + context.Self.Key, new Announcement(context.Self.Key, message.Text)));
         On<Forget>((_, context) => context.DeleteState());
+        On<Note>((message, context) =>
+        {
+            context.State = context.State with { Total = context.State.Total + 1 };
+            context.Project(new NoteRow(context.Self.Key, message.Text));
+        });
     }
 
     protected override CounterState CreateInitialState(string key) => new(0, 0);
@@ -123,6 +128,28 @@ public sealed record Announce(string Text);
 
 [ActorMessage("test.forget")]
 public sealed record Forget;
+
+/// <summary>Counts and projects a note; the projector cannot write the note "poison".</summary>
+[ActorMessage("test.note")]
+public sealed record Note(string Text);
+
+public sealed record NoteRow(string ActorKey, string Text);
+
+public sealed class NoteProjector : Projector<NoteRow>
+{
+    protected override void Write(IReadOnlyList<NoteRow> rows, ProjectionWriter writer)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Text == "poison")
+            {
+                throw new ArgumentException("This projector cannot write a poisoned note.");
+            }
+
+            writer.Add("insert into test_timer_fired (actor_key, tag) values ($1, $2)", row.ActorKey, "note:" + row.Text);
+        }
+    }
+}
 
 public sealed record Announcement(string Key, string Text);
 
@@ -170,5 +197,5 @@ public static class TestActors
     public static ActorBase[] Actors(string nodeName, TimeSpan handlerDelay = default) =>
         [new RecorderActor(nodeName, handlerDelay), new CounterActor()];
 
-    public static IProjector[] Projectors() => [new EffectProjector(), new ViolationProjector(), new TimerFiredProjector()];
+    public static IProjector[] Projectors() => [new EffectProjector(), new ViolationProjector(), new TimerFiredProjector(), new NoteProjector()];
 }

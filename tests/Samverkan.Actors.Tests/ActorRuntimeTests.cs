@@ -108,6 +108,28 @@ public sealed class ActorRuntimeTests(PostgresServerFixture postgres, ITestOutpu
     }
 
     [Fact]
+    public async Task ProjectionThatCannotBeWritten_DeadLettersItsMessageOnly_AndTheRestCommit()
+    {
+        await using var cluster = await TestCluster.CreateAsync(postgres, output);
+        var node = await cluster.StartNodeAsync("a");
+        var ct = TestContext.Current.CancellationToken;
+
+        await node.Client.SendBatchAsync(
+            [
+                new ActorMessage(Counter("n"), new Note("one")),
+                new ActorMessage(Counter("n"), new Note("poison")),
+                new ActorMessage(Counter("n"), new Note("two")),
+                new ActorMessage(Counter("m"), new Note("three")),
+            ],
+            ct);
+
+        await TestCluster.WaitUntilAsync(async () => await cluster.ScalarAsync("select count(*) from actor_mailbox") == 0, Patience, "every message handled");
+        (await node.Client.AskAsync<long>(Counter("n"), new GetTotal(), cancellationToken: ct)).ShouldBe(2, "the poisoned note's state change was not committed");
+        (await cluster.ScalarAsync("select count(*) from test_timer_fired where tag like 'note:%'")).ShouldBe(3);
+        (await cluster.ScalarAsync("select count(*) from actor_dead_letters where kind = 'test.note' and error like '%poisoned note%'")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Timers_FireWhenDue_AndCancelledOnesDoNot()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));

@@ -50,7 +50,16 @@ public sealed class ProjectionWriter
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in parameters)
         {
-            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
+            command.Parameters.Add(value switch
+            {
+                NpgsqlParameter parameter => parameter,
+                null => new NpgsqlParameter { Value = DBNull.Value },
+
+                // timestamptz takes UTC only; domain times may carry a local offset (the same instant).
+                DateTimeOffset time => new NpgsqlParameter { Value = time.ToUniversalTime() },
+                DateTimeOffset[] times => new NpgsqlParameter { Value = Array.ConvertAll(times, t => t.ToUniversalTime()) },
+                _ => new NpgsqlParameter { Value = value },
+            });
         }
 
         _batch.BatchCommands.Add(command);

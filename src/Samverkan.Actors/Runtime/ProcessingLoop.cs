@@ -314,9 +314,10 @@ internal sealed class ProcessingLoop
             {
                 await CommitAsync(effects).ConfigureAwait(false);
             }
-            catch (PostgresException exception) when (!IsFencing(exception) && !exception.IsTransient && IsDataError(exception))
+            catch (Exception exception) when (IsPoison(exception))
             {
-                // A projection or state write the database refuses. Find the message that caused it by committing one at a time.
+                // A write that will never succeed (the database refuses the data, or a projector cannot build its
+                // statement). Find the message that caused it by committing one at a time, and dead-letter that one.
                 if (end - start > 1)
                 {
                     isolate = true;
@@ -526,6 +527,58 @@ internal sealed class ProcessingLoop
 
     private async Task CommitAsync(BatchEffects effects)
     {
+        try
+        {
+            await WriteAsync(effects).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Whatever failed (building the statements, or running them), memory may be ahead of the database.
+            Evict(effects.Touched);
+            throw;
+        }
+
+        foreach (var activation in effects.Touched)
+        {
+            if (activation.Deleted)
+            {
+                activation.Exists = false;
+                activation.Version = 0;
+            }
+            else if (activation.Dirty)
+            {
+                activation.Exists = true;
+                activation.Version++;
+            }
+
+            activation.Dirty = false;
+            activation.Deleted = false;
+        }
+
+        // Tell the world after the commit: local waiters and loops directly, other nodes through the notifier.
+        foreach (var reply in effects.Replies)
+        {
+            _services.Replies.Complete(reply);
+            _services.Notifier.Send(NotificationListener.RepliesChannel, ReplyRegistry.FormatNotification(reply));
+        }
+
+        foreach (var signal in effects.Signals)
+        {
+            _services.Notifier.Send(NotificationListener.SignalsChannel, signal);
+        }
+
+        if (effects.Outgoing.Count > 0)
+        {
+            _services.AnnounceMailboxes(effects.Outgoing.Select(o => o.Partition).Distinct().Where(p => !_owned.ContainsKey(p)));
+        }
+
+        RecordMetrics(effects);
+        _services.Committed?.Invoke(effects.Processed);
+    }
+
+    /// <summary>One transaction: the fencing check, then every effect of the batch.</summary>
+    private async Task WriteAsync(BatchEffects effects)
+    {
         await using var batch = _services.DataSource.CreateBatch();
         var commands = batch.BatchCommands;
         var partitions = effects.Processed.Select(p => p.Partition).Distinct().ToArray();
@@ -636,48 +689,6 @@ internal sealed class ProcessingLoop
         {
             throw new PartitionLostException(exception);
         }
-        catch
-        {
-            Evict(effects.Touched);
-            throw;
-        }
-
-        foreach (var activation in effects.Touched)
-        {
-            if (activation.Deleted)
-            {
-                activation.Exists = false;
-                activation.Version = 0;
-            }
-            else if (activation.Dirty)
-            {
-                activation.Exists = true;
-                activation.Version++;
-            }
-
-            activation.Dirty = false;
-            activation.Deleted = false;
-        }
-
-        // Tell the world after the commit: local waiters and loops directly, other nodes through the notifier.
-        foreach (var reply in effects.Replies)
-        {
-            _services.Replies.Complete(reply);
-            _services.Notifier.Send(NotificationListener.RepliesChannel, ReplyRegistry.FormatNotification(reply));
-        }
-
-        foreach (var signal in effects.Signals)
-        {
-            _services.Notifier.Send(NotificationListener.SignalsChannel, signal);
-        }
-
-        if (effects.Outgoing.Count > 0)
-        {
-            _services.AnnounceMailboxes(effects.Outgoing.Select(o => o.Partition).Distinct().Where(p => !_owned.ContainsKey(p)));
-        }
-
-        RecordMetrics(effects);
-        _services.Committed?.Invoke(effects.Processed);
     }
 
     private void WriteProjections(List<object> rows, NpgsqlBatch batch)
@@ -842,9 +853,18 @@ internal sealed class ProcessingLoop
 
     private static bool IsFencing(PostgresException exception) => exception.SqlState == "SVF01";
 
-    // Class 22 (data exception) and 23 (integrity constraint violation): the data is refused, retrying the same will not help.
-    private static bool IsDataError(PostgresException exception) =>
-        exception.SqlState.StartsWith("22", StringComparison.Ordinal) || exception.SqlState.StartsWith("23", StringComparison.Ordinal);
+    /// <summary>
+    /// True for a commit failure that retrying the same batch cannot cure: any error but losing the connection, the
+    /// database shutting down or running out of resources, a serialization failure or deadlock, or a timeout.
+    /// </summary>
+    private static bool IsPoison(Exception exception) => exception switch
+    {
+        PartitionLostException or OperationCanceledException or TimeoutException => false,
+        PostgresException postgres => !IsFencing(postgres) && !postgres.IsTransient && postgres.SqlState[..2] is not ("08" or "40" or "53" or "57" or "58" or "XX"),
+        NpgsqlException => false,
+        System.Net.Sockets.SocketException or IOException => false,
+        _ => true,
+    };
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] parameters)
     {
