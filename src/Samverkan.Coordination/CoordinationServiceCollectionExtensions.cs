@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Samverkan.Actors;
 using Samverkan.Actors.Hosting;
@@ -25,10 +25,9 @@ public static class CoordinationServiceCollectionExtensions
         services.AddMigrationSource("coordination", typeof(CoordinationActors).Assembly);
         services.TryAddSingleton(sp => new ReferenceData(
             sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<IActorSignals>(),
-            sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ReferenceData>>()));
+        services.AddHostedService<ReferenceDataListener>();
         return actors
             .AddActor<ChildActor>()
             .AddActor<CaseActor>()
@@ -49,4 +48,24 @@ public static class CoordinationServiceCollectionExtensions
             .AddProjector<AlertProjector>()
             .AddProjector<AlertAcknowledgedProjector>();
     }
+}
+
+/// <summary>Attaches the reference-data cache to the node's signals before any hosted service starts.</summary>
+internal sealed class ReferenceDataListener(ReferenceData reference, IActorSignals signals) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        reference.Listen(signals);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,7 +1,11 @@
+using Samverkan.Host.Actors;
+using Samverkan.Host.Api;
 using Samverkan.Host.Database;
+using Samverkan.Host.Demo;
 using Samverkan.Host.Errors;
 using Samverkan.Host.Health;
 using Samverkan.Host.Hosting;
+using Samverkan.Host.Security;
 using Samverkan.Host.Telemetry;
 
 // `dotnet Samverkan.Host.dll migrate` applies the database migrations and exits (deployment jobs).
@@ -10,7 +14,11 @@ var builder = WebApplication.CreateBuilder(MigrateCommand.HostArguments(args));
 builder.AddSamverkanDefaults();      // problem details, OpenAPI, graceful shutdown
 builder.AddSamverkanTelemetry();     // OpenTelemetry traces, metrics and logs
 builder.AddSamverkanDatabase();      // NpgsqlDataSource, private PostgreSQL if unconfigured, migrations at start
+builder.AddSamverkanSecurity();      // tokens, session cookie, policies (authenticated by default), rate limits, audit log, child access
 builder.AddSamverkanHealth();        // /health/live, /health/ready (features add readiness checks)
+builder.AddSamverkanActors();        // this node of the actor runtime, with the coordination actors
+builder.AddSamverkanApi();           // the JSON API under /api/v1
+builder.AddSamverkanDemo();          // Development only: the demo municipality
 
 var app = builder.Build();
 
@@ -20,7 +28,9 @@ if (MigrateCommand.IsRequested(args))
 }
 
 app.UseSamverkanProblemDetails();
+app.UseSamverkanSecurity();         // authentication, rate limits, authorization; /signin, /signout, /api/v1/audit, /dev (Development)
 app.MapHealth();
 app.MapOpenApi();
+app.MapSamverkanApi();
 
 return await app.RunSamverkanAsync();

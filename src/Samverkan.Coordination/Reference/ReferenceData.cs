@@ -23,22 +23,27 @@ public sealed partial class ReferenceData : IDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly JsonSerializerOptions _json;
     private readonly ILogger<ReferenceData> _logger;
-    private readonly IDisposable _subscription;
+    private IDisposable? _subscription;
     private readonly ConcurrentDictionary<string, Entry<School>> _schools = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entry<MunicipalityState>> _municipalities = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entry<Team>> _teams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SchoolCalendar> _calendars = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
-    public ReferenceData(NpgsqlDataSource dataSource, IActorSignals signals, ActorRuntimeOptions options, TimeProvider time, ILogger<ReferenceData> logger)
+    public ReferenceData(NpgsqlDataSource dataSource, TimeProvider time, ILogger<ReferenceData> logger)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentNullException.ThrowIfNull(signals);
-        ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _json = CoordinationJson.Options;
         _time = time;
         _logger = logger;
+    }
+
+    /// <summary>Follows the <c>reference/…</c> signals (the actors need this cache, and the signals come from their node: so it is attached after both exist).</summary>
+    public void Listen(IActorSignals signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        _subscription?.Dispose();
         _subscription = signals.Subscribe(CoordinationTopics.Reference, OnSignal);
         signals.Reconnected += Clear;
     }
@@ -72,7 +77,7 @@ public sealed partial class ReferenceData : IDisposable
         });
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose() => _subscription?.Dispose();
 
     private T? Get<T>(ConcurrentDictionary<string, Entry<T>> cache, string id, string sql, Func<string, T?> parse)
         where T : class

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Samverkan.Host.Api;
+
+/// <summary>The versioned JSON API under <c>/api/v1</c>.</summary>
+public static class ApiExtensions
+{
+    public static IHostApplicationBuilder AddSamverkanApi(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var production = builder.Environment.IsProduction();
+        builder.Services.AddOptions<IdentityOptions>()
+            .BindConfiguration(IdentityOptions.SectionName)
+            .Validate(o => o.PseudonymSecret is null ? !production : IsSecret(o.PseudonymSecret), "Samverkan:Identity:PseudonymSecret must be set (base64, at least 32 bytes).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ChildIdentity>();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapSamverkanApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapAbsenceApi();
+        app.MapConcernApi();
+        app.MapRosterApi();
+        app.MapCaseApi();
+        app.MapChildApi();
+        return app;
+    }
+
+    private static bool IsSecret(string value)
+    {
+        Span<byte> buffer = stackalloc byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out var length) && length >= Domain.Identity.PseudonymousKey.MinimumSecretLength;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Samverkan.Actors;
+using Samverkan.Coordination;
+using Samverkan.Coordination.Children;
+using Samverkan.Coordination.Organisation;
+using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Children;
+using Samverkan.Domain.Common;
+using Samverkan.Domain.Organisation;
+using Samverkan.Domain.Rules;
+using Samverkan.Host.Security;
+
+namespace Samverkan.Host.Api;
+
+/// <summary>A child as the roster knows it. The identity number, if given, only derives the key.</summary>
+public sealed record ChildRosterItem(
+    ChildReference? Child,
+    string? HomeMunicipality,
+    ImmutableArray<Enrolment> Enrolments,
+    NamedPerson? NamedPerson,
+    ImmutableArray<GuardianRef> Guardians,
+    bool ProtectedIdentity,
+    CarePlacement? PlacedInCare);
+
+public sealed record ChildRosterReceipt(string Key);
+
+public sealed record MunicipalityRequest(string? Name, string? RegionCode, string? CoordinatorTeam);
+
+public sealed record RulesRequest(ImmutableArray<RuleDefinition> Rules, string? Reason);
+
+public sealed record RuleOverridesRequest(ImmutableArray<RuleOverride> Overrides, string? Reason);
+
+public sealed record RuleVersionView(int Version, string ChangedBy, DateTimeOffset ChangedAt, string Reason, System.Text.Json.JsonElement Rules);
+
+public sealed record RulesView(string Municipality, string? School, IReadOnlyList<RuleVersionView> Versions);
+
+/// <summary>
+/// The roster: municipalities (rules, calendar), schools (teams, contact persons, the principal's rule overrides), teams,
+/// staff and children. Upserts are idempotent and answered after the owning actor committed them.
+/// </summary>
+public static class RosterApi
+{
+    public static RouteGroupBuilder MapRosterApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup("/api/v1").WithTags("Roster").RequireAuthorization(SamverkanPolicies.RosterAdmin);
+        group.MapPut("/municipalities/{code}", PutMunicipalityAsync).WithName("PutMunicipality");
+        group.MapPut("/municipalities/{code}/calendar", PutCalendarAsync).WithName("PutSchoolCalendar");
+        group.MapPut("/schools/{schoolId}", PutSchoolAsync).WithName("PutSchool");
+        group.MapPut("/teams/{teamId}", PutTeamAsync).WithName("PutTeam");
+        group.MapPut("/staff/{staffId}", PutStaffAsync).WithName("PutStaff");
+        group.MapPost("/children", PutChildAsync).WithName("PutChild").WithSummary("Adds or updates a child; answers its pseudonymous key.");
+
+        // Rules are decided by people (the municipality, the principal), never by a feed.
+        var rules = app.MapGroup("/api/v1").WithTags("Rules").RequireAuthorization(SamverkanPolicies.Staff);
+        rules.MapGet("/municipalities/{code}/rules", GetRulesAsync).WithName("GetMunicipalityRules");
+        rules.MapPut("/municipalities/{code}/rules", PutMunicipalityRulesAsync).WithName("PutMunicipalityRules");
+        rules.MapGet("/schools/{schoolId}/rules", GetSchoolRulesAsync).WithName("GetSchoolRules");
+        rules.MapPut("/schools/{schoolId}/rules", PutSchoolRulesAsync).WithName("PutSchoolRules");
+        return group;
+    }
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutMunicipalityAsync(
+        string code, MunicipalityRequest request, IActorClient actors, CancellationToken cancellationToken)
+    {
+        if (!StringIds.IsValid(code) || string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.RegionCode))
+        {
+            return ApiProblems.Invalid([new FieldError("name", "Required", "A municipality needs a code, a name and a region code.")]);
+        }
+
+        var command = new UpsertMunicipality(
+            new Municipality(new MunicipalityCode(code), request.Name, request.RegionCode),
+            StringIds.IsValid(request.CoordinatorTeam) ? new TeamId(request.CoordinatorTeam!) : null);
+        return await SendAsync(actors, CoordinationActors.MunicipalityOf(new MunicipalityCode(code)), command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutCalendarAsync(
+        string code, SchoolCalendarDefinition calendar, IActorClient actors, CancellationToken cancellationToken) =>
+        !StringIds.IsValid(code)
+            ? ApiProblems.NotFound("municipality")
+            : await SendAsync(actors, CoordinationActors.MunicipalityOf(new MunicipalityCode(code)), new SetSchoolCalendar(calendar), cancellationToken).ConfigureAwait(false);
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolAsync(
+        string schoolId, School school, IActorClient actors, CancellationToken cancellationToken) =>
+        school.Id.Value != schoolId
+            ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The school's id must match the path.")])
+            : await SendAsync(actors, CoordinationActors.SchoolOf(school.Id), new UpsertSchool(school), cancellationToken).ConfigureAwait(false);
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutTeamAsync(
+        string teamId, Team team, IActorClient actors, CancellationToken cancellationToken) =>
+        team.Id.Value != teamId
+            ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The team's id must match the path.")])
+            : await SendAsync(actors, CoordinationActors.TeamOf(team.Id), new UpsertTeam(team), cancellationToken).ConfigureAwait(false);
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutStaffAsync(
+        string staffId, Staff staff, IActorClient actors, CancellationToken cancellationToken) =>
+        staff.Id.Value != staffId
+            ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The staff member's id must match the path.")])
+            : await SendAsync(actors, CoordinationActors.StaffOf(staff.Id), new UpsertStaff(staff), cancellationToken).ConfigureAwait(false);
+
+    private static async Task<Results<Ok<ChildRosterReceipt>, ProblemHttpResult>> PutChildAsync(
+        ChildRosterItem item, ChildIdentity identity, IActorClient actors, CancellationToken cancellationToken)
+    {
+        var (key, error) = identity.Resolve(item.Child, "child");
+        if (error is not null || key is null)
+        {
+            return ApiProblems.Invalid([error!]);
+        }
+
+        if (!StringIds.IsValid(item.HomeMunicipality))
+        {
+            return ApiProblems.Invalid([new FieldError("homeMunicipality", "Required", "homeMunicipality is required.")]);
+        }
+
+        var profile = new Child
+        {
+            Key = key.Value,
+            HomeMunicipality = new MunicipalityCode(item.HomeMunicipality!),
+            Enrolments = item.Enrolments.IsDefault ? [] : item.Enrolments,
+            NamedPerson = item.NamedPerson,
+            Guardians = item.Guardians.IsDefault ? [] : item.Guardians,
+            ProtectedIdentity = item.ProtectedIdentity,
+            PlacedInCare = item.PlacedInCare,
+        };
+        var (_, problem) = await ActorCalls.CommandAsync(actors, CoordinationActors.ChildOf(key.Value), new UpsertChild(profile), null, cancellationToken).ConfigureAwait(false);
+        return problem is null ? TypedResults.Ok(new ChildRosterReceipt(key.Value.Value)) : problem;
+    }
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutMunicipalityRulesAsync(
+        string code, RulesRequest request, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        if (!StringIds.IsValid(code) || caller.Municipality.Value != code)
+        {
+            return ApiProblems.NotFound("municipality");
+        }
+
+        if (!caller.IsCoordinator)
+        {
+            return TypedResults.Problem(title: "Only the municipality's coordinators change its rules", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return await SendAsync(
+            actors,
+            CoordinationActors.MunicipalityOf(new MunicipalityCode(code)),
+            new ChangeMunicipalityRules(request.Rules.IsDefault ? [] : request.Rules, caller.Staff, request.Reason ?? ""),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolRulesAsync(
+        string schoolId, RuleOverridesRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        if (!StringIds.IsValid(schoolId) || await SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) != caller.Municipality.Value)
+        {
+            return ApiProblems.NotFound("school");
+        }
+
+        if (!caller.Roles.Contains(StaffRole.Principal) && !caller.IsCoordinator)
+        {
+            return TypedResults.Problem(title: "Only the principal sets a school's thresholds", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return await SendAsync(
+            actors,
+            CoordinationActors.SchoolOf(new SchoolId(schoolId)),
+            new ChangeSchoolRules(request.Overrides.IsDefault ? [] : request.Overrides, caller.Staff, request.Reason ?? ""),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<Results<Ok<RulesView>, ProblemHttpResult>> GetRulesAsync(string code, HttpContext http, NpgsqlDataSource database, CancellationToken cancellationToken) =>
+        http.GetCaller().Municipality.Value != code
+            ? Task.FromResult<Results<Ok<RulesView>, ProblemHttpResult>>(ApiProblems.NotFound("municipality"))
+            : ReadRulesAsync(database, code, null, cancellationToken);
+
+    private static async Task<Results<Ok<RulesView>, ProblemHttpResult>> GetSchoolRulesAsync(
+        string schoolId, HttpContext http, NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        var municipality = StringIds.IsValid(schoolId) ? await SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) : null;
+        return municipality is null || municipality != http.GetCaller().Municipality.Value
+            ? ApiProblems.NotFound("school")
+            : await ReadRulesAsync(database, municipality, schoolId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<Ok<RulesView>, ProblemHttpResult>> ReadRulesAsync(
+        NpgsqlDataSource database, string municipality, string? school, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            select version, changed_by, changed_at, reason, rules::text from coord_rule_changes
+             where municipality = $1 and school_id is not distinct from $2 order by version desc
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = municipality });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)school ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        var versions = new List<RuleVersionView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using var rules = System.Text.Json.JsonDocument.Parse(reader.GetString(4));
+            versions.Add(new RuleVersionView(reader.GetInt32(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), rules.RootElement.Clone()));
+        }
+
+        return TypedResults.Ok(new RulesView(municipality, school, versions));
+    }
+
+    private static async Task<string?> SchoolMunicipalityAsync(NpgsqlDataSource database, string schoolId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("select municipality from coord_schools where school_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = schoolId });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> SendAsync(IActorClient actors, ActorId target, object command, CancellationToken cancellationToken)
+    {
+        var (result, problem) = await ActorCalls.CommandAsync(actors, target, command, null, cancellationToken).ConfigureAwait(false);
+        return problem is null ? TypedResults.Ok(result!) : problem;
+    }
+}
