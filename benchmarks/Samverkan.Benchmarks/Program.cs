@@ -2,7 +2,7 @@ using System.Globalization;
 using Samverkan.Benchmarks;
 using Samverkan.Postgres;
 
-// Usage: scripts/bench.sh [--quick] [actors]
+// Usage: scripts/bench.sh [--quick] [--no-fsync] [actors] [ingest]
 // Starts a private, durable PostgreSQL (fsync on) from the machine's binaries, measures pgbench -N on it as the
 // baseline, runs the scenarios, and prints one table.
 var quick = args.Contains("--quick");
@@ -26,6 +26,11 @@ report.Add("baseline", "pgbench -N, 8 clients", pgbenchTps, "tps");
 if (Wanted("actors"))
 {
     await ActorBenchmarks.RunAsync(server, report, quick, pgbenchTps);
+}
+
+if (Wanted("ingest"))
+{
+    await IngestBenchmarks.RunAsync(server, report, quick);
 }
 
 Console.WriteLine();

@@ -116,7 +116,7 @@ internal sealed class CoordinationHost : WebApplicationFactory<Program>
         builder.UseSetting("Samverkan:Identity:TestNumbersFile", _testNumbersFile);
         builder.UseSetting("Samverkan:Actors:PartitionCount", "8");
         builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
-        builder.UseSetting("Samverkan:RateLimiting:Enabled", "false");
+        builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         if (TestContext.Current.TestOutputHelper is { } output)
         {

@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Organisation;
+using Samverkan.Postgres;
+
+namespace Samverkan.Benchmarks;
+
+/// <summary>
+/// Absence ingest end to end: the real host as a process, batches of SS 12000-shaped registrations over HTTP, processed
+/// by the child actors (rule evaluation included); and the latency from the 2xx of the call whose registrations cross a
+/// threshold to the case-opened signal.
+/// </summary>
+internal static class IngestBenchmarks
+{
+    private const string Municipality = "1280";
+    private const string School = "s-bench";
+    private const string Organisation = "org-bench-skola";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static async Task RunAsync(LocalPostgresServer server, Report report, bool quick)
+    {
+        var database = "bench_ingest";
+        await using (var admin = new NpgsqlConnection(server.GetConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"drop database if exists {database} with (force); create database {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var host = await HostProcess.StartAsync(server.GetConnectionString(database), new Dictionary<string, string>
+        {
+            ["Samverkan:Demo:Enabled"] = "false",
+            ["Samverkan:RateLimits:Enabled"] = "false",
+            ["Samverkan:Http:MaxRequestBodyBytes"] = "8388608",
+            ["Samverkan:DevUsers:0:Staff"] = "bench-feed",
+            ["Samverkan:DevUsers:0:Name"] = "Benchmark feed",
+            ["Samverkan:DevUsers:0:Organisation"] = Organisation,
+            ["Samverkan:DevUsers:0:Municipality"] = Municipality,
+            ["Samverkan:DevUsers:0:Agency"] = "School",
+            ["Samverkan:DevUsers:0:Scope"] = "samverkan.ingest",
+        });
+        using var client = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await host.TokenAsync("bench-feed"));
+        await using var dataSource = NpgsqlDataSource.Create(server.GetConnectionString(database));
+
+        var calendar = await SetUpAsync(client);
+        var today = SwedishTime.DateOf(DateTimeOffset.UtcNow);
+        var days = calendar.LastSchoolDays(today.AddDays(-1), 20);
+        var children = quick ? 500 : 1000;
+        var keys = Enumerable.Range(0, children + 200).Select(ChildKey).ToArray();
+        await EnrolAsync(client, keys);
+
+        // Throughput: every child's last 20 school days, present, in batches of 1,000 from 4 concurrent callers.
+        var items = keys.Take(children).SelectMany(key => days.Select(day => Registration(key, day, absent: false))).ToList();
+        var clock = Stopwatch.StartNew();
+        var batches = items.Chunk(1000).ToList();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) is var i && i < batches.Count)
+            {
+                var response = await client.PostAsJsonAsync("/api/v1/absences/batch", new { items = batches[i] }, Json);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"Ingest refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        })));
+        var stored = clock.Elapsed;
+        await WaitForEmptyMailboxAsync(dataSource);
+        var processed = clock.Elapsed;
+        Console.WriteLine($"    ingest: {items.Count:N0} registrations stored in {stored.TotalSeconds:0.00} s, processed in {processed.TotalSeconds:0.00} s");
+        report.Add("absence ingest (HTTP → child actors)", "registrations stored (2xx), batches of 1,000", items.Count / stored.TotalSeconds, "reg/s");
+        report.Add("absence ingest (HTTP → child actors)", "registrations processed, rules evaluated", items.Count / processed.TotalSeconds, "reg/s");
+
+        // Latency: one call per child with 6 of 20 days absent (30 %): from its 2xx to the case-opened signal.
+        var latencies = await CaseLatencyAsync(client, server.GetConnectionString(database), keys.Skip(children).ToArray(), days);
+        report.Add("absence ingest (HTTP → child actors)", "p50 2xx → case opened", Percentile(latencies, 0.50), "ms");
+        report.Add("absence ingest (HTTP → child actors)", "p99 2xx → case opened", Percentile(latencies, 0.99), "ms");
+    }
+
+    private static async Task<SchoolCalendar> SetUpAsync(HttpClient client)
+    {
+        await PutAsync(client, $"/api/v1/municipalities/{Municipality}", new { name = "Benchkommun", regionCode = "12" });
+        await PutAsync(client, "/api/v1/teams/t-bench-eht", new
+        {
+            id = "t-bench-eht", name = "EHT", agency = "School", organisation = Organisation, municipality = Municipality,
+            members = new[] { new { staff = "bench-counsellor", role = "Counsellor" } },
+        });
+        await PutAsync(client, $"/api/v1/schools/{School}", new
+        {
+            id = School, name = "Benchskolan", municipality = Municipality, kind = "Compulsory", organisation = Organisation, studentHealthTeam = "t-bench-eht",
+        });
+
+        // A calendar whose spring term surrounds today, so the benchmark runs the same in any season.
+        var today = SwedishTime.DateOf(DateTimeOffset.UtcNow);
+        var definition = new SchoolCalendarDefinition
+        {
+            Municipality = new MunicipalityCode(Municipality),
+            Years =
+            [
+                new SchoolYearDefinition
+                {
+                    StartYear = today.AddDays(-200).Year,
+                    AutumnTerm = new DateRange(today.AddDays(-200), today.AddDays(-101)),
+                    SpringTerm = new DateRange(today.AddDays(-100), today.AddDays(60)),
+                },
+            ],
+        };
+        await PutAsync(client, $"/api/v1/municipalities/{Municipality}/calendar", definition);
+        return SchoolCalendar.Create(definition);
+    }
+
+    private static async Task EnrolAsync(HttpClient client, string[] keys)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) is var i && i < keys.Length)
+            {
+                var response = await client.PostAsJsonAsync("/api/v1/children", new
+                {
+                    child = new { key = keys[i] },
+                    homeMunicipality = Municipality,
+                    enrolments = new[] { new { school = School, from = SwedishTime.DateOf(DateTimeOffset.UtcNow).AddDays(-300).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } },
+                }, Json);
+                response.EnsureSuccessStatusCode();
+            }
+        })));
+    }
+
+    private static async Task<double[]> CaseLatencyAsync(HttpClient client, string connectionString, string[] keys, IReadOnlyList<DateOnly> days)
+    {
+        var opened = new ConcurrentDictionary<string, long>();
+        await using var listener = new NpgsqlConnection(connectionString);
+        await listener.OpenAsync();
+        listener.Notification += (_, e) =>
+        {
+            // "cases/{municipality}\n{json}": the first signal of case "{childKey}-1" is its opening.
+            var body = e.Payload[(e.Payload.IndexOf('\n', StringComparison.Ordinal) + 1)..];
+            var caseId = JsonDocument.Parse(body).RootElement.GetProperty("caseId").GetString()!;
+            opened.TryAdd(caseId[..caseId.LastIndexOf('-')], Stopwatch.GetTimestamp());
+        };
+        await using (var listen = new NpgsqlCommand("listen samverkan_signals", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        using var stop = new CancellationTokenSource();
+        var waiting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await listener.WaitAsync(TimeSpan.FromMilliseconds(100));
+            }
+        });
+
+        var answered = new ConcurrentDictionary<string, long>();
+        var interval = TimeSpan.FromMilliseconds(50);
+        var clock = Stopwatch.StartNew();
+        var calls = new List<Task>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            var wait = interval * i - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            calls.Add(Task.Run(async () =>
+            {
+                var items = days.Select((day, d) => Registration(key, day, absent: d >= days.Count - 6)).ToList();
+                var response = await client.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Json);
+                var at = Stopwatch.GetTimestamp();
+                response.EnsureSuccessStatusCode();
+                answered[key] = at;
+            }));
+        }
+
+        await Task.WhenAll(calls);
+        var deadline = Stopwatch.StartNew();
+        while (opened.Count < keys.Length && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await waiting;
+        Console.WriteLine($"    latency: {opened.Count} of {keys.Length} cases opened");
+        return [.. keys.Where(k => opened.ContainsKey(k) && answered.ContainsKey(k))
+            .Select(k => Math.Max(0, Stopwatch.GetElapsedTime(answered[k], opened[k]).TotalMilliseconds)).Order()];
+    }
+
+    private static object Registration(string key, DateOnly day, bool absent) => new
+    {
+        source = "bench",
+        sourceId = $"{key}-{day:yyyyMMdd}",
+        pupil = new { key },
+        school = School,
+        date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        offeredMinutes = 300,
+        attendanceMinutes = absent ? 0 : 300,
+        validAbsenceMinutes = absent ? 300 : 0,
+        invalidAbsenceMinutes = 0,
+        otherAttendanceMinutes = 0,
+        reportedTimestamp = DateTimeOffset.UtcNow.AddMinutes(-5),
+    };
+
+    private static string ChildKey(int n)
+    {
+        const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        var text = new System.Text.StringBuilder("c_bench");
+        for (var i = 0; i < 12; i++)
+        {
+            text.Append(Alphabet[(n >> (i % 6 * 5)) & 31]);
+            n = (n * 31) + i;
+        }
+
+        return text.ToString();
+    }
+
+    private static async Task WaitForEmptyMailboxAsync(NpgsqlDataSource dataSource)
+    {
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand("select count(*) from actor_mailbox");
+            if ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task PutAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PutAsJsonAsync(path, body, Json);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}
