@@ -67,7 +67,17 @@ public sealed class HostTests(PostgresServerFixture postgres)
 
         (await client.GetAsync("/health/ready", Token)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         await Migrator.ApplyAsync(database.DataSource, factory.Services.GetServices<MigrationSource>(), cancellationToken: Token);
-        (await client.GetAsync("/health/ready", Token)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The actor node starts once it sees its tables (it looks every second).
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var status = HttpStatusCode.ServiceUnavailable;
+        while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Token);
+            status = (await client.GetAsync("/health/ready", Token)).StatusCode;
+        }
+
+        status.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

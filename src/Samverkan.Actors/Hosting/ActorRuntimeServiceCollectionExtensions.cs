@@ -76,10 +76,82 @@ internal sealed class ActorRuntimeBuilder(IServiceCollection services) : IActorR
     }
 }
 
-/// <summary>Starts the node with the host and leaves the cluster gracefully when the host stops.</summary>
-internal sealed class ActorHostService(ActorHost host) : IHostedService
+/// <summary>
+/// Starts the node once the runtime's tables exist (at once when the host migrates at start; otherwise when the
+/// deployment's migrate job has run), without holding up the host: readiness stays 503 until the node runs.
+/// Leaves the cluster gracefully when the host stops.
+/// </summary>
+internal sealed partial class ActorHostService(ActorHost host, NpgsqlDataSource dataSource, ILogger<ActorHostService> logger) : IHostedService, IDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) => host.StartAsync(cancellationToken);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _starting = Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) => host.StopAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await SchemaExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // The usual case (migrated at start): the node is running when the host has started.
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Log.WaitingForSchema(logger);
+        _starting = Task.Run(() => StartWhenReadyAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    private async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select to_regprocedure('actor_fence(uuid,int[],bigint[])') is not null");
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _starting.ConfigureAwait(false);
+        await host.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task StartWhenReadyAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await SchemaExistsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await host.StartAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NpgsqlException exception)
+            {
+                Log.DatabaseUnavailable(logger, exception);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1100, LogLevel.Warning, "The actor runtime's tables do not exist yet; the node starts once migrations have run")]
+        public static partial void WaitingForSchema(ILogger logger);
+
+        [LoggerMessage(1101, LogLevel.Warning, "The database is not reachable; the actor node will start when it is")]
+        public static partial void DatabaseUnavailable(ILogger logger, Exception exception);
+    }
 }
