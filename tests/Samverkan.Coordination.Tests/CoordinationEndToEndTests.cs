@@ -203,6 +203,40 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task RosterBatch_AppliesEachItem_ReportsRefusedOnes_AndIsIdempotent()
+    {
+        await using var host = await CoordinationHost.StartAsync(postgres, Monday);
+        var scenario = new Scenario(host);
+        await scenario.SetUpAsync();
+        var batch = new
+        {
+            staff = new[] { new { id = "lars", displayName = "Lars", organisation = Scenario.SchoolOrganisation, agency = "School", roles = new[] { "Teacher" } } },
+            schools = new[]
+            {
+                new { id = "s-bjorkskolan", name = "Björkskolan", municipality = Scenario.Municipality, kind = "Compulsory", organisation = Scenario.SchoolOrganisation },
+            },
+            children = new object[]
+            {
+                new { child = new { key = "c_rosterchildonexxxxx" }, homeMunicipality = Scenario.Municipality, enrolments = new[] { new { school = "s-bjorkskolan", from = "2025-08-18" } } },
+                new { child = new { key = "not-a-key" }, homeMunicipality = Scenario.Municipality },
+            },
+        };
+
+        var first = await scenario.Feed.PostAsJsonAsync("/api/v1/roster/batch", batch, TestContext.Current.CancellationToken);
+        var again = await scenario.Feed.PostAsJsonAsync("/api/v1/roster/batch", batch, TestContext.Current.CancellationToken);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK, await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var receipt = await CoordinationHost.ReadAsync<JsonElement>(first);
+        receipt.GetProperty("applied").GetInt32().ShouldBe(3);
+        receipt.GetProperty("refused").GetInt32().ShouldBe(1);
+        receipt.GetProperty("items").EnumerateArray().ShouldContain(i => i.GetProperty("kind").GetString() == "child" && i.GetProperty("index").GetInt32() == 1 && !i.GetProperty("ok").GetBoolean());
+        (await CoordinationHost.ReadAsync<JsonElement>(again)).GetProperty("applied").GetInt32().ShouldBe(3);
+        (await host.ScalarAsync("select count(*) from coord_enrolments where child_key = 'c_rosterchildonexxxxx' and school_id = 's-bjorkskolan'")).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from coord_schools where school_id = 's-bjorkskolan'")).ShouldBe(1);
+        (await host.ScalarAsync("select version from actor_state where actor_type = 'school' and actor_key = 's-bjorkskolan'")).ShouldBe(1, "the repeated upsert changed nothing");
+    }
+
+    [Fact]
     public async Task Cases_AreInvisibleToAnotherMunicipality_AndToStaffWithoutARelation()
     {
         await using var host = await CoordinationHost.StartAsync(postgres, Monday);

@@ -26,6 +26,18 @@ public sealed record ChildRosterItem(
 
 public sealed record ChildRosterReceipt(string Key);
 
+/// <summary>A roster batch from a school or municipal system; applied in dependency order (staff, teams, schools, children).</summary>
+public sealed record RosterBatch(
+    IReadOnlyList<Staff>? Staff,
+    IReadOnlyList<Team>? Teams,
+    IReadOnlyList<School>? Schools,
+    IReadOnlyList<ChildRosterItem>? Children);
+
+/// <summary>The outcome of each item of a roster batch.</summary>
+public sealed record RosterItemResult(string Kind, int Index, string? Id, bool Ok, string? Code, string? Message);
+
+public sealed record RosterBatchReceipt(int Applied, int Refused, IReadOnlyList<RosterItemResult> Items);
+
 public sealed record MunicipalityRequest(string? Name, string? RegionCode, string? CoordinatorTeam);
 
 public sealed record RulesRequest(ImmutableArray<RuleDefinition> Rules, string? Reason);
@@ -42,6 +54,8 @@ public sealed record RulesView(string Municipality, string? School, IReadOnlyLis
 /// </summary>
 public static class RosterApi
 {
+    public const int MaxRosterItems = 2000;
+
     public static RouteGroupBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -52,6 +66,8 @@ public static class RosterApi
         group.MapPut("/teams/{teamId}", PutTeamAsync).WithName("PutTeam");
         group.MapPut("/staff/{staffId}", PutStaffAsync).WithName("PutStaff");
         group.MapPost("/children", PutChildAsync).WithName("PutChild").WithSummary("Adds or updates a child; answers its pseudonymous key.");
+        group.MapPost("/roster/batch", PutBatchAsync).WithName("PutRosterBatch")
+            .WithSummary($"Upserts up to {MaxRosterItems} staff, teams, schools and children; each item is applied or refused on its own.");
 
         // Rules are decided by people (the municipality, the principal), never by a feed.
         var rules = app.MapGroup("/api/v1").WithTags("Rules").RequireAuthorization(SamverkanPolicies.Staff);
@@ -114,19 +130,79 @@ public static class RosterApi
             return ApiProblems.Invalid([new FieldError("homeMunicipality", "Required", "homeMunicipality is required.")]);
         }
 
-        var profile = new Child
-        {
-            Key = key.Value,
-            HomeMunicipality = new MunicipalityCode(item.HomeMunicipality!),
-            Enrolments = item.Enrolments.IsDefault ? [] : item.Enrolments,
-            NamedPerson = item.NamedPerson,
-            Guardians = item.Guardians.IsDefault ? [] : item.Guardians,
-            ProtectedIdentity = item.ProtectedIdentity,
-            PlacedInCare = item.PlacedInCare,
-        };
+        var profile = ToProfile(item, key.Value);
         var (_, problem) = await ActorCalls.CommandAsync(actors, CoordinationActors.ChildOf(key.Value), new UpsertChild(profile), null, cancellationToken).ConfigureAwait(false);
         return problem is null ? TypedResults.Ok(new ChildRosterReceipt(key.Value.Value)) : problem;
     }
+
+    /// <summary>
+    /// Upserts are idempotent, so a roster batch is applied item by item (staff, teams, schools, then children, so
+    /// references resolve) and each item's outcome is answered; a refused item changes nothing and can be resent.
+    /// </summary>
+    private static async Task<Results<Ok<RosterBatchReceipt>, ProblemHttpResult>> PutBatchAsync(
+        RosterBatch batch, ChildIdentity identity, IActorClient actors, CancellationToken cancellationToken)
+    {
+        var count = (batch.Staff?.Count ?? 0) + (batch.Teams?.Count ?? 0) + (batch.Schools?.Count ?? 0) + (batch.Children?.Count ?? 0);
+        if (count == 0)
+        {
+            return ApiProblems.Invalid([new FieldError("staff", "Required", "The batch holds no staff, teams, schools or children.")]);
+        }
+
+        if (count > MaxRosterItems)
+        {
+            return ApiProblems.TooMany("roster items", MaxRosterItems);
+        }
+
+        var results = new List<RosterItemResult>(count);
+        await ApplyAsync("staff", batch.Staff, s => s.Id.Value, s => (CoordinationActors.StaffOf(s.Id), new UpsertStaff(s))).ConfigureAwait(false);
+        await ApplyAsync("team", batch.Teams, t => t.Id.Value, t => (CoordinationActors.TeamOf(t.Id), new UpsertTeam(t))).ConfigureAwait(false);
+        await ApplyAsync("school", batch.Schools, s => s.Id.Value, s => (CoordinationActors.SchoolOf(s.Id), new UpsertSchool(s))).ConfigureAwait(false);
+        for (var i = 0; i < (batch.Children?.Count ?? 0); i++)
+        {
+            var item = batch.Children![i];
+            var (key, error) = identity.Resolve(item.Child, $"children[{i}].child");
+            if (key is null || !StringIds.IsValid(item.HomeMunicipality))
+            {
+                results.Add(new RosterItemResult("child", i, null, false, error?.Code ?? "Required", error?.Message ?? "homeMunicipality is required."));
+                continue;
+            }
+
+            var profile = ToProfile(item, key.Value);
+            var (result, problem) = await ActorCalls.CommandAsync(actors, CoordinationActors.ChildOf(key.Value), new UpsertChild(profile), null, cancellationToken).ConfigureAwait(false);
+            results.Add(new RosterItemResult("child", i, key.Value.Value, problem is null, result?.Code, result?.Message));
+        }
+
+        var refused = results.Count(r => !r.Ok);
+        return TypedResults.Ok(new RosterBatchReceipt(results.Count - refused, refused, results));
+
+        async Task ApplyAsync<T>(string kind, IReadOnlyList<T>? items, Func<T, string> id, Func<T, (ActorId Target, object Command)> command)
+        {
+            // Items of one kind are independent: ask them together (their sends share commits).
+            var outcomes = await Task.WhenAll((items ?? []).Select(async (item, index) =>
+            {
+                if (item is null)
+                {
+                    return new RosterItemResult(kind, index, null, false, "Required", "The item is empty.");
+                }
+
+                var (target, message) = command(item);
+                var (result, problem) = await ActorCalls.CommandAsync(actors, target, message, null, cancellationToken).ConfigureAwait(false);
+                return new RosterItemResult(kind, index, id(item), problem is null, result?.Code, result?.Message);
+            })).ConfigureAwait(false);
+            results.AddRange(outcomes);
+        }
+    }
+
+    private static Child ToProfile(ChildRosterItem item, Domain.Identity.PseudonymousKey key) => new()
+    {
+        Key = key,
+        HomeMunicipality = new MunicipalityCode(item.HomeMunicipality!),
+        Enrolments = item.Enrolments.IsDefault ? [] : item.Enrolments,
+        NamedPerson = item.NamedPerson,
+        Guardians = item.Guardians.IsDefault ? [] : item.Guardians,
+        ProtectedIdentity = item.ProtectedIdentity,
+        PlacedInCare = item.PlacedInCare,
+    };
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutMunicipalityRulesAsync(
         string code, RulesRequest request, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
