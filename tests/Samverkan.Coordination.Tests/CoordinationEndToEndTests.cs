@@ -253,5 +253,8 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
 
         var overview = await scenario.Counsellor.GetAsync($"/api/v1/children/{Pupil}/overview", TestContext.Current.CancellationToken);
         overview.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await host.ScalarAsync("select count(*) from audit_log where child_key = $1 and staff_id = 'karin' and action = 'read'", Pupil))
+            .ShouldBeGreaterThanOrEqualTo(1, "every read of a child's data is audited");
+        (await host.ScalarAsync("select count(*) from audit_log where child_key = $1 and staff_id = 'olle'", Pupil)).ShouldBe(0);
     }
 }

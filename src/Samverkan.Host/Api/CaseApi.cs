@@ -126,13 +126,18 @@ public static class CaseApi
             total = reader.GetInt64(12);
         }
 
+        // The children a list names are audited like any read of their data; if the audit cannot be written, nothing is shown.
+        var audit = http.RequestServices.GetRequiredService<IAuditLog>();
+        await audit.RecordChildrenAsync(
+            http, items.Where(i => i.ChildKey is not null).Select(i => new Domain.Identity.PseudonymousKey(i.ChildKey!)), AuditAction.List, "case list")
+            .ConfigureAwait(false);
         return TypedResults.Ok(new CasePage(items, page, pageSize, total));
     }
 
     private static async Task<Results<Ok<CaseState>, ProblemHttpResult>> GetAsync(
-        string caseId, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
+        string caseId, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
     {
-        var state = await LoadVisibleCaseAsync(caseId, http, actors, database, cancellationToken).ConfigureAwait(false);
+        var state = await LoadVisibleCaseAsync(caseId, http, actors, AuditAction.Read, cancellationToken).ConfigureAwait(false);
         if (state is null)
         {
             return ApiProblems.NotFound("case");
@@ -162,7 +167,7 @@ public static class CaseApi
     private static async Task<Results<Ok, ProblemHttpResult>> CommandAsync(
         string caseId, HttpContext http, IActorClient actors, NpgsqlDataSource database, Func<ActingStaff, object> command, string scope, CancellationToken cancellationToken)
     {
-        if (await LoadVisibleCaseAsync(caseId, http, actors, database, cancellationToken).ConfigureAwait(false) is null)
+        if (await LoadVisibleCaseAsync(caseId, http, actors, AuditAction.Write, cancellationToken).ConfigureAwait(false) is null)
         {
             return ApiProblems.NotFound("case");
         }
@@ -176,40 +181,17 @@ public static class CaseApi
         return problem is null ? TypedResults.Ok() : problem;
     }
 
-    /// <summary>The case, if the caller may see it (participant, or staff of the case's school); otherwise null, as if missing.</summary>
+    /// <summary>
+    /// The case, when the caller may see it (need-to-know, see <see cref="IChildAccess"/>); the access is audited under the
+    /// case's child. Otherwise a <see cref="ChildNotFoundException"/>: 404, as if missing.
+    /// </summary>
     private static async Task<CaseState?> LoadVisibleCaseAsync(
-        string caseId, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
+        string caseId, HttpContext http, IActorClient actors, AuditAction action, CancellationToken cancellationToken)
     {
-        if (!Domain.Common.StringIds.IsValid(caseId))
-        {
-            return null;
-        }
-
-        var caller = http.GetCaller();
+        var access = http.RequestServices.GetRequiredService<IChildAccess>();
+        await access.RequireCaseAsync(http, caseId, action, "case work").ConfigureAwait(false);
         var state = await actors.AskAsync<CaseState>(CoordinationActors.CaseOf(new CaseId(caseId)), new GetCase(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (state is null || state.Municipality?.Value != caller.Municipality.Value)
-        {
-            return null;
-        }
-
-        var teams = await CallerTeamsAsync(database, caller.Staff, cancellationToken).ConfigureAwait(false);
-        var by = new ActingStaff(caller.Staff, caller.Agency) { Teams = [.. teams.Select(t => new TeamId(t))] };
-        if (state.IsParticipant(by))
-        {
-            return state;
-        }
-
-        if (state.School is { } school)
-        {
-            await using var command = database.CreateCommand("select organisation from coord_schools where school_id = $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = school.Value });
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string == caller.Organisation.Value)
-            {
-                return state;
-            }
-        }
-
-        return null;
+        return state?.Municipality?.Value == http.GetCaller().Municipality.Value ? state : null;
     }
 
     internal static async Task<ImmutableArray<string>> CallerTeamsAsync(NpgsqlDataSource database, StaffId staff, CancellationToken cancellationToken)
