@@ -96,7 +96,8 @@ create table actor_dead_letters (
 );
 
 -- The fencing check: raises SVF01 unless the caller still holds every given partition at the given epoch.
--- FOR SHARE makes a concurrent takeover wait for the commit (or the commit see the takeover).
+-- FOR KEY SHARE conflicts with the takeover's FOR UPDATE (so a takeover skips a partition whose commit is in
+-- flight, or the commit sees the takeover) but not with the owner's lease renewal, which only updates the expiry.
 create function actor_fence(node uuid, ps int[], eps bigint[]) returns void
 language plpgsql as $$
 declare
@@ -107,7 +108,7 @@ begin
               from actor_partitions p
               join unnest(ps, eps) as u(partition, epoch)
                 on p.partition = u.partition and p.epoch = u.epoch and p.owner = node
-               for share of p) as h;
+               for key share of p) as h;
     if held <> cardinality(ps) then
         raise exception 'a partition is no longer held at its epoch' using errcode = 'SVF01';
     end if;
