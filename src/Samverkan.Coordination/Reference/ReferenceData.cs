@@ -19,6 +19,7 @@ namespace Samverkan.Coordination.Reference;
 public sealed partial class ReferenceData : IDisposable
 {
     private static readonly TimeSpan NegativeTtl = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StaffTtl = TimeSpan.FromMinutes(1);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly JsonSerializerOptions _json;
@@ -28,6 +29,7 @@ public sealed partial class ReferenceData : IDisposable
     private readonly ConcurrentDictionary<string, Entry<MunicipalityState>> _municipalities = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entry<Team>> _teams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SchoolCalendar> _calendars = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry<Staff>> _staff = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     public ReferenceData(NpgsqlDataSource dataSource, TimeProvider time, ILogger<ReferenceData> logger)
@@ -56,6 +58,31 @@ public sealed partial class ReferenceData : IDisposable
 
     public Team? Team(TeamId id) =>
         Get(_teams, id.Value, "select doc::text from coord_teams where team_id = $1", json => JsonSerializer.Deserialize<Team>(json, _json));
+
+    /// <summary>
+    /// A staff member as the roster knows them (for escalation: their <see cref="Domain.Organisation.Staff.Manager"/>).
+    /// Staff changes publish no signal, so an entry is kept for <see cref="StaffTtl"/> only.
+    /// </summary>
+    public Staff? Staff(StaffId id)
+    {
+        if (_staff.TryGetValue(id.Value, out var entry) && Environment.TickCount64 - entry.LoadedAt < StaffTtl.TotalMilliseconds)
+        {
+            return entry.Value;
+        }
+
+        _staff.TryRemove(id.Value, out _);
+        return Get(_staff, id.Value, "select doc::text from coord_staff where staff_id = $1", json => JsonSerializer.Deserialize<Staff>(json, _json));
+    }
+
+    /// <summary>The school of a case (or, without one, where the child is enrolled now); not cached: rare uses only (escalation).</summary>
+    public SchoolId? SchoolOf(string? caseId, string childKey)
+    {
+        using var command = _dataSource.CreateCommand(
+            "select coalesce((select school_id from coord_cases where case_id = $1), (select school_id from coord_children where child_key = $2))");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)caseId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = childKey });
+        return command.ExecuteScalar() is string school ? new SchoolId(school) : null;
+    }
 
     /// <summary>The municipality's rule set, or the shipped defaults when it has none.</summary>
     public MunicipalityRuleSet Rules(MunicipalityCode code) =>
@@ -129,6 +156,7 @@ public sealed partial class ReferenceData : IDisposable
         _municipalities.Clear();
         _calendars.Clear();
         _teams.Clear();
+        _staff.Clear();
     }
 
     private sealed record Entry<T>(T? Value, long LoadedAt);

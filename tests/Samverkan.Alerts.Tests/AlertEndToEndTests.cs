@@ -1,0 +1,224 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Samverkan.Actors;
+using Samverkan.Coordination;
+using Samverkan.Coordination.Alerts;
+using Samverkan.Domain.Cases;
+using Samverkan.Domain.Common;
+using Samverkan.Domain.Identity;
+using Samverkan.Domain.Organisation;
+using Samverkan.Testing;
+
+namespace Samverkan.Alerts.Tests;
+
+/// <summary>Alerts over HTTP into the real host: the stream, list and acknowledgement, escalation with injected time.</summary>
+public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
+{
+    // Monday 23 March 2026, 08:00 in Sweden: a school day in the spring term.
+    private static readonly DateTimeOffset Monday = new(2026, 3, 23, 7, 0, 0, TimeSpan.Zero);
+
+    private const string Pupil = "c_abcdefghijklmnopqrst";
+
+    [Fact]
+    public async Task Stream_PushesTheAlertOfAnAbsenceCrossingAThreshold()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        await using var stream = await SseClient.ConnectAsync(scenario.Counsellor);
+        stream.Response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        stream.Response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        stream.Response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        (await stream.NextAsync()).Event.ShouldBe("comment", "a quiet stream sends keep-alives");
+
+        (await scenario.PostAbsencesAsync(scenario.Registrations(Pupil, days: 20, absentDays: 5))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var alert = await stream.NextOfAsync("alert");
+        alert.Json.GetProperty("kind").GetString().ShouldBe("CaseOpened");
+        alert.Json.GetProperty("childKey").GetString().ShouldBe(Pupil);
+        alert.Json.GetProperty("caseId").GetString().ShouldNotBeNull();
+        alert.Json.GetProperty("acknowledgedAt").ValueKind.ShouldBe(JsonValueKind.Null);
+        long.Parse(alert.Id!, System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBe(await host.ScalarAsync("select id from coord_alerts where alert_key = $1", alert.Json.GetProperty("alertKey").GetString()!));
+    }
+
+    [Fact]
+    public async Task Reconnect_WithLastEventId_GetsTheMissedAlertsExactlyOnce()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        string lastId;
+        await using (var first = await SseClient.ConnectAsync(scenario.Counsellor))
+        {
+            await DeliverAsync(host, "karin", "a1");
+            await DeliverAsync(host, "karin", "a2");
+            var received = new[] { await first.NextOfAsync("alert"), await first.NextOfAsync("alert") };
+            received.Select(e => e.Json.GetProperty("alertKey").GetString()).ShouldBe(["a1", "a2"]);
+            lastId = received[1].Id!;
+        }
+
+        // Missed while disconnected; someone else's alert must not show.
+        await DeliverAsync(host, "karin", "a3");
+        await DeliverAsync(host, "anna", "b1");
+        await DeliverAsync(host, "karin", "a4");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts") == 5, "all delivered");
+
+        await using var second = await SseClient.ConnectAsync(scenario.Counsellor, lastEventId: lastId);
+        await DeliverAsync(host, "karin", "a5");
+        var keys = new List<string>();
+        while (keys.Count < 3)
+        {
+            keys.Add((await second.NextOfAsync("alert")).Json.GetProperty("alertKey").GetString()!);
+        }
+
+        (await second.UntilKeepAliveAsync()).ShouldBeEmpty("nothing is sent twice");
+        keys.ShouldBe(["a3", "a4", "a5"]);
+
+        // ?lastEventId= works like the header (for EventSource polyfills that cannot set it).
+        await using var third = await SseClient.ConnectAsync(scenario.Counsellor, $"/api/v1/alerts/stream?lastEventId={lastId}");
+        var replay = new[] { await third.NextOfAsync("alert"), await third.NextOfAsync("alert"), await third.NextOfAsync("alert") };
+        replay.Select(e => e.Json.GetProperty("alertKey").GetString()).ShouldBe(["a3", "a4", "a5"]);
+    }
+
+    [Fact]
+    public async Task Stream_WithoutLastEventId_StartsWithTheOpenAlerts_AndPushesAcknowledgements()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        await DeliverAsync(host, "karin", "open-1");
+        await DeliverAsync(host, "karin", "done-1");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts") == 2, "delivered");
+        (await AcknowledgeAsync(scenario.Counsellor, "done-1")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using var stream = await SseClient.ConnectAsync(scenario.Counsellor);
+        (await stream.NextOfAsync("alert")).Json.GetProperty("alertKey").GetString().ShouldBe("open-1");
+        (await stream.UntilKeepAliveAsync()).ShouldBeEmpty();
+
+        (await AcknowledgeAsync(scenario.Counsellor, "open-1")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var acknowledged = await stream.NextOfAsync("acknowledged");
+        acknowledged.Id.ShouldBeNull();
+        acknowledged.Json.GetProperty("alertKey").GetString().ShouldBe("open-1");
+    }
+
+    [Fact]
+    public async Task ListAndAcknowledge_AreTheCallersOwn_AndAcknowledgingIsIdempotent()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        await DeliverAsync(host, "karin", "case/k1/x/karin");
+        await DeliverAsync(host, "karin", "case/k2/y/karin");
+        await DeliverAsync(host, "sofia", "case/k1/x/sofia");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts") == 3, "delivered");
+
+        var page = await ListAsync(scenario.Counsellor, "?unacknowledged=true");
+        page.GetProperty("total").GetInt64().ShouldBe(2);
+        page.GetProperty("items")[0].GetProperty("alertKey").GetString().ShouldBe("case/k2/y/karin", "newest first");
+
+        var first = await AcknowledgeAsync(scenario.Counsellor, "case/k1/x/karin");
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var at = (await AlertsHost.ReadAsync<JsonElement>(first)).GetProperty("acknowledgedAt").GetDateTimeOffset();
+        at.ShouldBe(Monday);
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+        var again = await AcknowledgeAsync(scenario.Counsellor, "case/k1/x/karin");
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await AlertsHost.ReadAsync<JsonElement>(again)).GetProperty("acknowledgedAt").GetDateTimeOffset().ShouldBe(at);
+
+        // By stream id too.
+        var id = await host.ScalarAsync("select id from coord_alerts where alert_key = 'case/k2/y/karin'");
+        (await AcknowledgeAsync(scenario.Counsellor, id.ToString(System.Globalization.CultureInfo.InvariantCulture))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ListAsync(scenario.Counsellor, "?unacknowledged=true")).GetProperty("total").GetInt64().ShouldBe(0);
+        (await ListAsync(scenario.Counsellor)).GetProperty("total").GetInt64().ShouldBe(2);
+
+        // Someone else's alert is not there for the caller, and stays unacknowledged.
+        (await AcknowledgeAsync(scenario.Counsellor, "case/k1/x/sofia")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await AcknowledgeAsync(scenario.Counsellor, "no-such-alert")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await host.ScalarAsync("select count(*) from coord_alerts where alert_key = 'case/k1/x/sofia' and acknowledged_at is null")).ShouldBe(1);
+        (await ListAsync(scenario.SocialWorker)).GetProperty("total").GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task UnacknowledgedPastTheDeadline_EscalatesToTheManagerAndTheSecondContactPerson()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        await DeliverAsync(host, "karin", "k-late", caseId: "case-1");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-late'") == 1, "the deadline timer");
+
+        // One working day: Tuesday 08:00. A minute before, nothing happens.
+        host.Time.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1));
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'k-late/escalated/%'")).ShouldBe(0);
+
+        await using var managerStream = await SseClient.ConnectAsync(scenario.Manager);
+        host.Time.Advance(TimeSpan.FromMinutes(2));
+        var escalation = await managerStream.NextOfAsync("alert");
+        escalation.Json.GetProperty("alertKey").GetString().ShouldBe("k-late/escalated/maria");
+        escalation.Json.GetProperty("kind").GetString().ShouldBe("CaseAcknowledgementOverdue");
+        escalation.Json.GetProperty("caseId").GetString().ShouldBe("case-1");
+        await host.WaitUntilAsync(
+            async () => await host.ScalarAsync("select count(*) from coord_alerts where alert_key = 'k-late/escalated/ahmed' and staff_id = 'ahmed'") == 1,
+            "the second contact person's alert");
+        (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'k-late/escalated/%'")).ShouldBe(2);
+
+        // Acknowledging after the escalation still works, and escalates nothing more.
+        (await AcknowledgeAsync(scenario.Counsellor, "k-late")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        host.Time.Advance(TimeSpan.FromDays(3));
+        await Task.Delay(700, TestContext.Current.CancellationToken);
+        (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'k-late/escalated/%'")).ShouldBe(2);
+        (await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:%'")).ShouldBe(0, "escalations do not escalate");
+    }
+
+    [Fact]
+    public async Task AcknowledgedJustBeforeTheDeadline_DoesNotEscalate()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        await DeliverAsync(host, "karin", "k-urgent", caseId: "case-2", severity: Severity.Urgent);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-urgent'") == 1, "the deadline timer");
+
+        // Urgent: four hours.
+        host.Time.Advance(TimeSpan.FromHours(4) - TimeSpan.FromSeconds(1));
+        (await AcknowledgeAsync(scenario.Counsellor, "k-urgent")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-urgent'")).ShouldBe(0);
+
+        host.Time.Advance(TimeSpan.FromDays(2));
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'k-urgent/escalated/%'")).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
+    }
+
+    private static Task DeliverAsync(AlertsHost host, string staff, string key, string? caseId = null, Severity severity = Severity.Normal) =>
+        host.Services.GetRequiredService<IActorClient>().SendAsync(
+            CoordinationActors.InboxOf(new StaffId(staff)),
+            new DeliverAlert(
+                new AlertRequest
+                {
+                    Kind = AlertKind.CaseOpened,
+                    Recipient = AlertRecipient.ToStaff(new StaffId(staff)),
+                    Severity = severity,
+                    Child = new PseudonymousKey(Pupil),
+                    Case = caseId is null ? null : new CaseId(caseId),
+                    RaisedAt = host.Time.GetUtcNow(),
+                },
+                key),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+    private static Task<HttpResponseMessage> AcknowledgeAsync(HttpClient client, string key) =>
+        client.PostAsync($"/api/v1/alerts/{Uri.EscapeDataString(key)}/acknowledge", null, TestContext.Current.CancellationToken);
+
+    private static async Task<JsonElement> ListAsync(HttpClient client, string query = "")
+    {
+        var response = await client.GetAsync($"/api/v1/alerts{query}", TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await AlertsHost.ReadAsync<JsonElement>(response);
+    }
+}
