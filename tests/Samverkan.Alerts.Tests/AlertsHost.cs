@@ -21,10 +21,14 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly string _testNumbersFile;
 
-    private AlertsHost(TestDatabase database, ManualTimeProvider time)
+    private readonly bool _ownsDatabase;
+
+    private AlertsHost(TestDatabase database, ManualTimeProvider time, AlertTokens? tokens = null)
     {
         _database = database;
         Time = time;
+        _ownsDatabase = tokens is null;
+        Tokens = tokens ?? new AlertTokens();
         _testNumbersFile = Path.Combine(Path.GetTempPath(), $"samverkan-test-numbers-{Guid.NewGuid():N}.txt");
         File.WriteAllLines(_testNumbersFile, TestNumbers);
     }
@@ -34,7 +38,7 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     public ManualTimeProvider Time { get; }
 
-    public AlertTokens Tokens { get; } = new();
+    public AlertTokens Tokens { get; }
 
     public NpgsqlDataSource Database => _database.DataSource;
 
@@ -43,6 +47,15 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
         var database = await postgres.CreateDatabaseAsync();
         var host = new AlertsHost(database, new ManualTimeProvider(now));
         _ = host.Server; // Start now: migrations, actor node.
+        return host;
+    }
+
+    /// <summary>Another node of the same deployment: same database, clock and identity provider.</summary>
+    public static AlertsHost StartNode(AlertsHost first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        var host = new AlertsHost(first._database, first.Time, first.Tokens);
+        _ = host.Server;
         return host;
     }
 
@@ -118,6 +131,7 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
         builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
         builder.UseSetting("Samverkan:Alerts:KeepAliveInterval", "00:00:00.500");
+        builder.UseSetting("Samverkan:Actors:LeaseTtl", "00:00:03");
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         if (TestContext.Current.TestOutputHelper is { } output)
         {
@@ -128,8 +142,12 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await _database.DisposeAsync();
-        Tokens.Dispose();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+            Tokens.Dispose();
+        }
+
         File.Delete(_testNumbersFile);
     }
 }
