@@ -234,6 +234,41 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task CaseAlert_LeftUnacknowledged_EscalatesToTheManagerAndTheSchoolsSecondContactPerson()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        (await scenario.PostAbsencesAsync(scenario.Registrations(Pupil, days: 20, absentDays: 5))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts where staff_id = 'karin'") >= 1, "the counsellor's alert");
+        var karins = await ListAsync(scenario.Counsellor);
+        var key = karins.GetProperty("items")[0].GetProperty("alertKey").GetString()!;
+
+        host.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+
+        await host.WaitUntilAsync(
+            async () => await host.ScalarAsync("select count(*) from coord_alerts where alert_key = any($1)", (object)new[] { $"{key}/escalated/maria", $"{key}/escalated/ahmed" }) == 2,
+            "the escalations of the counsellor's alert");
+        var managers = await ListAsync(scenario.Manager, "?unacknowledged=true");
+        managers.GetProperty("items").EnumerateArray().ShouldContain(a => a.GetProperty("alertKey").GetString() == $"{key}/escalated/maria"
+            && a.GetProperty("caseId").GetString() == karins.GetProperty("items")[0].GetProperty("caseId").GetString());
+    }
+
+    [Fact]
+    public async Task Alerts_AreForAuthenticatedStaffOnly()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        var anonymous = host.CreateClient();
+        (await anonymous.GetAsync("/api/v1/alerts/stream", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await anonymous.GetAsync("/api/v1/alerts", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await scenario.Feed.GetAsync("/api/v1/alerts/stream", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        await using var bad = await SseClient.ConnectAsync(scenario.Counsellor, lastEventId: "not-a-number");
+        bad.Response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
     public async Task AcknowledgedJustBeforeTheDeadline_DoesNotEscalate()
     {
         await using var host = await AlertsHost.StartAsync(postgres, Monday);
