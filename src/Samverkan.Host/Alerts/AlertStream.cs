@@ -11,6 +11,7 @@ using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Coordination.Alerts;
 using Samverkan.Domain.Common;
+using Samverkan.Domain.Identity;
 using Samverkan.Domain.Organisation;
 using Samverkan.Host.Api;
 using Samverkan.Host.Security;
@@ -90,6 +91,7 @@ public sealed class AlertStreamResult(StaffId staff, long? lastEventId) : IResul
         var signals = services.GetRequiredService<IActorSignals>();
         var options = AlertStreamOptions.From(services.GetRequiredService<IConfiguration>());
         var json = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var audit = services.GetRequiredService<IAuditLog>();
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
         var cancellationToken = cancellation.Token;
@@ -132,13 +134,13 @@ public sealed class AlertStreamResult(StaffId staff, long? lastEventId) : IResul
             else
             {
                 var (open, last) = await AlertStore.OpenAsync(database, staff, options.BatchSize * 10, cancellationToken).ConfigureAwait(false);
-                await SendAlertsAsync(response, open, json, cancellationToken).ConfigureAwait(false);
+                await SendAlertsAsync(httpContext, audit, open, json, cancellationToken).ConfigureAwait(false);
                 lastSent = last;
             }
 
             while (true)
             {
-                lastSent = await SendAfterAsync(response, database, lastSent, options.BatchSize, json, cancellationToken).ConfigureAwait(false);
+                lastSent = await SendAfterAsync(httpContext, audit, database, lastSent, options.BatchSize, json, cancellationToken).ConfigureAwait(false);
                 while (acknowledged.TryDequeue(out var key))
                 {
                     var data = JsonSerializer.Serialize(new { alertKey = key }, json);
@@ -157,9 +159,9 @@ public sealed class AlertStreamResult(StaffId staff, long? lastEventId) : IResul
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or IOException)
         {
-            // The client went away or the node is stopping: the client resumes from its last id.
+            // The client went away or the node is stopping (services may already be disposed): the client resumes from its last id.
         }
         finally
         {
@@ -168,7 +170,7 @@ public sealed class AlertStreamResult(StaffId staff, long? lastEventId) : IResul
     }
 
     private async Task<long> SendAfterAsync(
-        HttpResponse response, NpgsqlDataSource database, long lastSent, int batchSize, JsonSerializerOptions json, CancellationToken cancellationToken)
+        HttpContext http, IAuditLog audit, NpgsqlDataSource database, long lastSent, int batchSize, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -178,7 +180,7 @@ public sealed class AlertStreamResult(StaffId staff, long? lastEventId) : IResul
                 return lastSent;
             }
 
-            await SendAlertsAsync(response, rows, json, cancellationToken).ConfigureAwait(false);
+            await SendAlertsAsync(http, audit, rows, json, cancellationToken).ConfigureAwait(false);
             lastSent = rows[^1].Id;
             if (rows.Count < batchSize)
             {
@@ -187,12 +189,16 @@ public sealed class AlertStreamResult(StaffId staff, long? lastEventId) : IResul
         }
     }
 
-    private static async Task SendAlertsAsync(HttpResponse response, List<AlertView> rows, JsonSerializerOptions json, CancellationToken cancellationToken)
+    private static async Task SendAlertsAsync(HttpContext http, IAuditLog audit, List<AlertView> rows, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
             return;
         }
+
+        // The children the stream names are audited like a list; if the audit cannot be written the stream ends unsent
+        // (the client reconnects and resumes from its last id).
+        await audit.RecordChildrenAsync(http, rows.Select(r => new PseudonymousKey(r.ChildKey)), AuditAction.List, "alert stream").ConfigureAwait(false);
 
         var text = new StringBuilder();
         foreach (var row in rows)
@@ -200,7 +206,7 @@ public sealed class AlertStreamResult(StaffId staff, long? lastEventId) : IResul
             text.Append(CultureInfo.InvariantCulture, $"id: {row.Id}\nevent: alert\ndata: {JsonSerializer.Serialize(row, json)}\n\n");
         }
 
-        await WriteAsync(response, text.ToString(), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(http.Response, text.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpResponse response, string text, CancellationToken cancellationToken)
