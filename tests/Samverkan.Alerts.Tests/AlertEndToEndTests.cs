@@ -291,6 +291,12 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         (await scenario.Feed.GetAsync("/api/v1/alerts/stream", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         await using var bad = await SseClient.ConnectAsync(scenario.Counsellor, lastEventId: "not-a-number");
         bad.Response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+
+        // Described in the OpenAPI document, the stream as text/event-stream.
+        var document = await scenario.Counsellor.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+        document.ShouldContain("/api/v1/alerts/stream");
+        document.ShouldContain("text/event-stream");
+        document.ShouldContain("/api/v1/alerts/{alert}/acknowledge");
     }
 
     [Fact]
