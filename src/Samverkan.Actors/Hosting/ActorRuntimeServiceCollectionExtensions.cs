@@ -81,8 +81,10 @@ internal sealed class ActorRuntimeBuilder(IServiceCollection services) : IActorR
 /// deployment's migrate job has run), without holding up the host: readiness stays 503 until the node runs.
 /// Leaves the cluster gracefully when the host stops.
 /// </summary>
-internal sealed partial class ActorHostService(ActorHost host, NpgsqlDataSource dataSource, ILogger<ActorHostService> logger) : IHostedService, IDisposable
+internal sealed partial class ActorHostService(ActorHost host, NpgsqlDataSource dataSource, ILogger<ActorHostService> logger) : IHostedService
 {
+    // Never disposed: the host may call StopAsync after disposing its services (WebApplicationFactory does when a
+    // test host is torn down), and a source without a timer holds nothing that needs disposing.
     private readonly CancellationTokenSource _stopping = new();
     private Task _starting = Task.CompletedTask;
 
@@ -111,8 +113,6 @@ internal sealed partial class ActorHostService(ActorHost host, NpgsqlDataSource 
         await _starting.ConfigureAwait(false);
         await host.StopAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    public void Dispose() => _stopping.Dispose();
 
     private async Task StartWhenReadyAsync(CancellationToken cancellationToken)
     {
