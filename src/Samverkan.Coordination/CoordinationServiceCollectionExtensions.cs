@@ -28,6 +28,7 @@ public static class CoordinationServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ReferenceData>>()));
         services.AddHostedService<ReferenceDataListener>();
+        actors.AddCaseWork();
         return actors
             .AddActor<ChildActor>()
             .AddActor<CaseActor>()

@@ -1,9 +1,12 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using Samverkan.Actors;
 using Samverkan.Coordination.Cases;
+using Samverkan.Coordination.Organisation;
 using Samverkan.Coordination.Projections;
 using Samverkan.Coordination.Reference;
 using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Cases;
 using Samverkan.Domain.Children;
 using Samverkan.Domain.Children.Events;
 using Samverkan.Domain.Common;
@@ -20,15 +23,27 @@ namespace Samverkan.Coordination.Children;
 public sealed class ChildActor : Actor<ChildState>
 {
     private readonly ReferenceData _reference;
+    private readonly CaseWorkPolicy _work;
 
-    public ChildActor(ReferenceData reference)
+    public ChildActor(ReferenceData reference, CaseWorkPolicy work)
         : base(CoordinationActors.Child, ChildState.CurrentSchemaVersion)
     {
         _reference = reference;
+        _work = work;
         On<RegisterAbsences>((m, c) => Apply(c, ChildDecisions.RegisterAbsence(c.State, m.Registrations, ContextFor(c))));
-        OnAsk<UpsertChild, CommandResult>((m, c) => Apply(c, ChildDecisions.UpdateProfile(c.State, m.Profile, ContextFor(c, m.Profile.HomeMunicipality))));
+        OnAsk<UpsertChild, CommandResult>((m, c) =>
+        {
+            var context = ContextFor(c, m.Profile.HomeMunicipality);
+            return Apply(c, ChildCaseWork.AfterProfileUpdated(c.State, ChildDecisions.UpdateProfile(c.State, m.Profile, context), context));
+        });
         OnAsk<ReportConcern, CommandResult>((m, c) =>
-            Apply(c, ChildDecisions.ReportConcern(c.State, m.Report, ContextFor(c, m.Municipality))) with { Id = m.Report.Id.Value });
+        {
+            var context = ContextFor(c, m.Municipality);
+            return Apply(c, ChildCaseWork.AfterConcernReported(ChildDecisions.ReportConcern(c.State, m.Report, context), m.Report.Id, context)) with { Id = m.Report.Id.Value };
+        });
+        OnAsk<RecordReporterFeedback, CommandResult>((m, c) => Apply(c, ChildCaseWork.RecordFeedback(c.State, m.Concern, m.By, m.Agency, ContextFor(c))));
+        On<NamedPersonDeactivated>((m, c) => Apply(c, ChildCaseWork.NamedPersonDeactivated(c.State, m.Staff, m.Manager, ContextFor(c))));
+        On<ChildWorkTimerDue>((m, c) => Apply(c, ChildCaseWork.FeedbackTimerDue(c.State, m.Name, ContextFor(c))));
         OnAsk<RecordConcernOutcome, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConcernOutcome(c.State, m.Concern, m.Outcome, ContextFor(c))));
         OnAsk<RecordConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConsent(c.State, m.Consent, ContextFor(c))));
         OnAsk<WithdrawConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.WithdrawConsent(c.State, m.Consent, ContextFor(c))));
@@ -49,6 +64,12 @@ public sealed class ChildActor : Actor<ChildState>
 
     protected override ChildState CreateInitialState(string key) => ChildState.New(new PseudonymousKey(key));
 
+    /// <summary>Version 1 had no named-person vacancy or reporter feedback; they read as their empty defaults.</summary>
+    protected override ChildState UpgradeState(int fromVersion, JsonElement state) =>
+        fromVersion == 1
+            ? state.Deserialize<ChildState>(CoordinationJson.Options)! with { SchemaVersion = ChildState.CurrentSchemaVersion }
+            : base.UpgradeState(fromVersion, state);
+
     private ChildContext ContextFor(IActorContext<ChildState> context, MunicipalityCode? hint = null)
     {
         var state = context.State;
@@ -64,6 +85,7 @@ public sealed class ChildActor : Actor<ChildState>
             Calendar = _reference.Calendar(municipality),
             School = school,
             CoordinatorTeam = municipalityState?.CoordinatorTeam,
+            Work = _work,
         };
     }
 
@@ -92,15 +114,46 @@ public sealed class ChildActor : Actor<ChildState>
         Effects.ApplyTimers(context, decision.Timers, name => name switch
         {
             TimerNames.WatchExpiry => new WatchExpiryDue(),
+            _ when name.StartsWith(ChildCaseWork.FeedbackTimerPrefix, StringComparison.Ordinal) => new ChildWorkTimerDue(name),
             _ => throw new InvalidOperationException($"The child actor has no timer named '{name}'."),
         });
 
         if (!ReferenceEquals(before, after))
         {
             Project(context, after, decision.Events, context.Now);
+            ProjectCaseWork(context, before, after);
         }
 
         return CommandResult.Done;
+    }
+
+    /// <summary>The reporters' feedback read model, and the named person's entry in the staff actors' role registers.</summary>
+    private static void ProjectCaseWork(IActorContext<ChildState> context, ChildState before, ChildState after)
+    {
+        if (before.ReporterFeedback != after.ReporterFeedback)
+        {
+            var profile = after.Profile;
+            foreach (var feedback in after.ReporterFeedback.Except(before.ReporterFeedback))
+            {
+                context.Project(new ReporterFeedbackRow(after.Key.Value, profile?.HomeMunicipality.Value, feedback));
+            }
+        }
+
+        var was = before.Profile?.NamedPerson?.Staff;
+        var now = after.Profile?.NamedPerson?.Staff;
+        if (was != now)
+        {
+            var holder = CoordinationActors.Child + "/" + after.Key.Value;
+            if (was is { } old)
+            {
+                context.Send(CoordinationActors.StaffOf(old), new TrackStaffRole(holder, Held: false));
+            }
+
+            if (now is { } current)
+            {
+                context.Send(CoordinationActors.StaffOf(current), new TrackStaffRole(holder, Held: true));
+            }
+        }
     }
 
     private static void Project(IActorContext<ChildState> context, ChildState state, ImmutableArray<ChildEvent> events, DateTimeOffset now)

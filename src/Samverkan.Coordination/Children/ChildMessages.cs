@@ -48,3 +48,15 @@ public sealed record WatchExpiryDue;
 /// <summary>Asks for the child's overview (absence over time, concerns, watch, open cases).</summary>
 [ActorMessage("child.get-overview.v1")]
 public sealed record GetChildOverview(OverviewOptions Options);
+
+/// <summary>From a staff actor: the child's named person was deactivated.</summary>
+[ActorMessage("child.named-person-deactivated.v1")]
+public sealed record NamedPersonDeactivated(StaffId Staff, StaffId? Manager);
+
+/// <summary>Social services gave the reporting organisation feedback on a concern.</summary>
+[ActorMessage("child.record-reporter-feedback.v1")]
+public sealed record RecordReporterFeedback(ConcernId Concern, StaffId By, Agency Agency);
+
+/// <summary>Timer: a case-work deadline of the child (the feedback owed on a concern).</summary>
+[ActorMessage("child.work-timer-due.v1")]
+public sealed record ChildWorkTimerDue(string Name);

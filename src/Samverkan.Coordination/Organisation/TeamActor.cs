@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Samverkan.Actors;
 using Samverkan.Coordination.Alerts;
 using Samverkan.Coordination.Projections;
@@ -47,7 +48,11 @@ public sealed class TeamActor : Actor<TeamActorState>
 
 public sealed record TeamActorState(Team? Team);
 
-/// <summary>A staff member as the roster knows them.</summary>
+/// <summary>
+/// A staff member as the roster knows them, and the register of what they hold roles on (cases, children as named
+/// person). When they are deactivated (a roster upsert with <c>active: false</c>, or <see cref="DeactivateStaff"/>),
+/// every holder is told, so their roles are flagged for reassignment and their manager alerted.
+/// </summary>
 public sealed class StaffActor : Actor<StaffActorState>
 {
     public StaffActor()
@@ -60,17 +65,76 @@ public sealed class StaffActor : Actor<StaffActorState>
                 return CommandResult.Refused("WrongStaff", "The staff id does not match.");
             }
 
-            if (m.Staff != c.State.Staff)
+            Upsert(c, m.Staff);
+            return CommandResult.Done with { Id = m.Staff.Id.Value };
+        });
+        OnAsk<DeactivateStaff, CommandResult>((_, c) =>
+        {
+            if (c.State.Staff is not { } staff)
             {
-                c.State = new StaffActorState(m.Staff);
-                c.Project(new StaffRow(m.Staff));
+                return CommandResult.Refused("StaffNotFound", "No such staff member in the roster.");
             }
 
-            return CommandResult.Done with { Id = m.Staff.Id.Value };
+            Upsert(c, staff with { Active = false });
+            return CommandResult.Done with { Id = staff.Id.Value };
+        });
+        On<TrackStaffRole>((m, c) =>
+        {
+            var holds = c.State.Holdings.Contains(m.Holder);
+            if (m.Held && !holds)
+            {
+                c.State = c.State with { Holdings = c.State.Holdings.Add(m.Holder) };
+                if (c.State.Staff is { Active: false } staff)
+                {
+                    // Given a role after leaving: flag it at once.
+                    NotifyHolder(c, staff, m.Holder);
+                }
+            }
+            else if (!m.Held && holds)
+            {
+                c.State = c.State with { Holdings = c.State.Holdings.Remove(m.Holder) };
+            }
         });
     }
 
     protected override StaffActorState CreateInitialState(string key) => new(null);
+
+    private static void Upsert(IActorContext<StaffActorState> context, Staff staff)
+    {
+        var before = context.State.Staff;
+        if (staff == before)
+        {
+            return;
+        }
+
+        context.State = context.State with { Staff = staff };
+        context.Project(new StaffRow(staff));
+        if (!staff.Active && (before is null || before.Active))
+        {
+            foreach (var holder in context.State.Holdings)
+            {
+                NotifyHolder(context, staff, holder);
+            }
+        }
+    }
+
+    private static void NotifyHolder(IActorContext<StaffActorState> context, Staff staff, string holder)
+    {
+        var slash = holder.IndexOf('/', StringComparison.Ordinal);
+        var (type, key) = (holder[..slash], holder[(slash + 1)..]);
+        if (type == CoordinationActors.Case)
+        {
+            context.Send(new ActorId(CoordinationActors.Case, key), new Cases.CaseStaffDeactivated(staff.Id, staff.Manager));
+        }
+        else if (type == CoordinationActors.Child)
+        {
+            context.Send(new ActorId(CoordinationActors.Child, key), new Children.NamedPersonDeactivated(staff.Id, staff.Manager));
+        }
+    }
 }
 
-public sealed record StaffActorState(Staff? Staff);
+/// <summary>The staff actor's state: the roster record and the actors it holds roles on (<c>case/{id}</c>, <c>child/{key}</c>).</summary>
+public sealed record StaffActorState(Staff? Staff)
+{
+    public ImmutableArray<string> Holdings { get; init; } = [];
+}

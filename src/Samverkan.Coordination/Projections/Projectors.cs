@@ -193,7 +193,7 @@ public sealed class CaseProjector : Projector<CaseRow>
                 """,
                 state.Id.Value, state.Child.Value, state.Municipality?.Value, state.School?.Value, state.Kind.ToString(),
                 state.Status.ToString(), state.Severity.ToString(), state.OpenedAt, state.AcknowledgementDueAt,
-                state.Acknowledgement?.At, state.Closure?.At, state.ProposedLead?.Staff?.Value,
+                state.Acknowledgement?.At, state.Closure?.At, state.Lead?.Staff.Value ?? state.ProposedLead?.Staff?.Value,
                 row.Teams.ToArray(), row.Staff.ToArray(), row.Agencies.ToArray(), state.ProtectedIdentity, state.Evidence.Length);
         }
     }

@@ -7,4 +7,7 @@ namespace Samverkan.Domain.Cases;
 public sealed record ActingStaff(StaffId Staff, Agency Agency)
 {
     public ImmutableArray<TeamId> Teams { get; init; } = [];
+
+    /// <summary>The organisation the staff member acts for (plan actions are updated by their owner organisation).</summary>
+    public OrganisationId? Organisation { get; init; }
 }

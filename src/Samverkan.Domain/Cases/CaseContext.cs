@@ -13,6 +13,9 @@ public sealed record CaseContext
 
     public AcknowledgementPolicy Policy { get; init; } = AcknowledgementPolicy.Default;
 
+    /// <summary>The deadlines of case work (plan actions, SIP, placement follow-ups).</summary>
+    public CaseWorkPolicy Work { get; init; } = CaseWorkPolicy.Default;
+
     /// <summary>The child's school (student-health team, social-services link).</summary>
     public School? School { get; init; }
 

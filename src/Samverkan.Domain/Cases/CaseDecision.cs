@@ -22,6 +22,9 @@ public sealed record CaseDecision
 
     public bool IsRefused => Error is not null;
 
+    /// <summary>The id of what the command created (a plan action, a meeting …), when it did.</summary>
+    public string? CreatedId { get; init; }
+
     /// <summary>True when the command changed nothing (e.g. a replayed trigger).</summary>
     public bool IsUnchanged { get; init; }
 }

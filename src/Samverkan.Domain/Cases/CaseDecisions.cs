@@ -56,13 +56,16 @@ public static class CaseDecisions
 
         state = state with { Timeline = timeline.ToImmutable() };
         var alerts = AlertParticipants(state, AlertKind.CaseOpened, context, new LocalizedText("Nytt samverkansärende", "New joint case"));
-        return new CaseDecision
-        {
-            NewState = state,
-            Events = events.ToImmutable(),
-            Alerts = alerts,
-            Timers = [TimerInstruction.Set(TimerNames.AcknowledgementDeadline, due)],
-        };
+        return CaseWorkDecisions.Opened(
+            new CaseDecision
+            {
+                NewState = state,
+                Events = events.ToImmutable(),
+                Alerts = alerts,
+                Timers = [TimerInstruction.Set(TimerNames.AcknowledgementDeadline, due)],
+            },
+            trigger,
+            context);
     }
 
     /// <summary>

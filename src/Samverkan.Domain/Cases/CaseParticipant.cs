@@ -24,6 +24,12 @@ public enum CaseParticipantRole
     WatchOwner,
 
     Other,
+
+    /// <summary>The lead professional (joined when given the lead).</summary>
+    LeadProfessional,
+
+    /// <summary>The owner of a plan action (joined with the action).</summary>
+    ActionOwner,
 }
 
 /// <summary>

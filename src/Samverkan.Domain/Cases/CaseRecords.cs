@@ -43,6 +43,22 @@ public enum TimelineEntryKind
     StatusChanged,
     DecisionNotToAct,
     Closed,
+    LeadAssigned,
+    PlanActionAdded,
+    PlanActionUpdated,
+    PlanActionOverdue,
+    PlanActionEscalated,
+    MeetingScheduled,
+    MeetingHeld,
+    FollowUpDue,
+    PlanAgreed,
+    RoleVacated,
+    HandedOver,
+    SipDeadlinePassed,
+    PlacementFollowUpHeld,
+    PlacementFollowUpOverdue,
+    PlacementFollowUpEscalated,
+    SchoolChanged,
 }
 
 /// <summary>

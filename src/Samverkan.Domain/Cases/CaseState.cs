@@ -8,12 +8,13 @@ using Samverkan.Domain.Sharing;
 namespace Samverkan.Domain.Cases;
 
 /// <summary>
-/// A joint case (samverkansärende): the persisted state of a case actor. Plans, meetings and SIP details
-/// (issue 8) will be added as further properties with empty defaults.
+/// A joint case (samverkansärende): the persisted state of a case actor. Case work (issue 8) added the lead, the
+/// joint plan, meetings, role vacancies, SIP details and placement follow-ups as properties with empty defaults, so
+/// version 1 documents read as version 2 unchanged.
 /// </summary>
 public sealed record CaseState
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -53,6 +54,25 @@ public sealed record CaseState
     public CaseClosure? Closure { get; init; }
 
     public ImmutableArray<TimelineEntry> Timeline { get; init; } = [];
+
+    /// <summary>The lead professional, once someone took or was given the lead (<see cref="ProposedLead"/> until then).</summary>
+    public CaseLead? Lead { get; init; }
+
+    public JointPlan Plan { get; init; } = JointPlan.Empty;
+
+    public ImmutableArray<CaseMeeting> Meetings { get; init; } = [];
+
+    /// <summary>Roles whose holder left; cleared by a handover.</summary>
+    public ImmutableArray<RoleVacancy> Vacancies { get; init; } = [];
+
+    /// <summary>For <see cref="CaseKind.Sip"/> cases.</summary>
+    public SipDetails? Sip { get; init; }
+
+    /// <summary>For <see cref="CaseKind.PlacedChildFollowUp"/> cases.</summary>
+    public PlacementFollowUps? Placement { get; init; }
+
+    /// <summary>The number of actions, meetings and follow-ups created (their ids are <c>a{n}</c>, <c>m{n}</c>, <c>f{n}</c>).</summary>
+    public int WorkSequence { get; init; }
 
     /// <summary>Every legal basis on which a participant outside the school takes part.</summary>
     [JsonIgnore]

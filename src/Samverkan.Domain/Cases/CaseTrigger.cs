@@ -60,4 +60,10 @@ public sealed record CaseTrigger
 
     /// <summary>The child has a protected identity: views and alerts must hide school and location.</summary>
     public bool ProtectedIdentity { get; init; }
+
+    /// <summary>For <see cref="CaseKind.PlacedChildFollowUp"/>: the placement the follow-ups are for.</summary>
+    public CarePlacement? Placement { get; init; }
+
+    /// <summary>Participants beyond the proposal (a SIP's region and municipality participants), on the trigger's legal basis.</summary>
+    public ImmutableArray<CaseParticipant> AdditionalParticipants { get; init; } = [];
 }

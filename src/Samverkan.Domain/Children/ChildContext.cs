@@ -21,6 +21,9 @@ public sealed record ChildContext
 
     public ChildPolicies Policies { get; init; } = ChildPolicies.Default;
 
+    /// <summary>The deadlines of case work (the reporter's feedback, placement follow-ups).</summary>
+    public Cases.CaseWorkPolicy Work { get; init; } = Cases.CaseWorkPolicy.Default;
+
     /// <summary>The municipality's coordinators, alerted when no one else can be.</summary>
     public TeamId? CoordinatorTeam { get; init; }
 

@@ -373,7 +373,7 @@ public static class ChildDecisions
         };
     }
 
-    private static (ChildState State, CaseTrigger Trigger) BuildTrigger(ChildState state, CaseKind kind, ImmutableArray<RuleFiring> firings, Concern? concern, ChildContext context)
+    internal static (ChildState State, CaseTrigger Trigger) BuildTrigger(ChildState state, CaseKind kind, ImmutableArray<RuleFiring> firings, Concern? concern, ChildContext context)
     {
         var severity = firings.Select(f => f.Severity).Append(concern?.Urgent == true ? Severity.Urgent : Severity.Normal).Max();
         var open = state.OpenCases.FirstOrDefault(c => c.Kind == kind && c.Status != CaseStatus.Closed);
@@ -469,7 +469,7 @@ public static class ChildDecisions
         _ => CaseKind.AbsenceFollowUp,
     };
 
-    private static ImmutableArray<AlertRecipient> SocialServicesRecipients(ChildContext context)
+    internal static ImmutableArray<AlertRecipient> SocialServicesRecipients(ChildContext context)
     {
         var link = context.School?.SocialServices;
         if (link is null)

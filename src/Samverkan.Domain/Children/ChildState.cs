@@ -10,11 +10,12 @@ namespace Samverkan.Domain.Children;
 /// <summary>
 /// The persisted state of a child actor: roster data (null until the roster names the child, e.g. when a
 /// concern arrives first), the rolling absence record, concerns (reporters kept apart), the watch,
-/// consents, per-rule tracking, and references to open cases.
+/// consents, per-rule tracking, and references to open cases. Version 2 (issue 8) added the named person's vacancy
+/// and the reporters' feedback with empty defaults, so version 1 documents read unchanged.
 /// </summary>
 public sealed record ChildState
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -44,6 +45,12 @@ public sealed record ChildState
     /// <summary>The number of case triggers raised (their ids are <c>{key}/t{n}</c>).</summary>
     public int TriggerSequence { get; init; }
 
-    /// <summary>A child the system has not seen before.</summary>
+    /// <summary>The named person left or was deactivated; cleared when the roster names a new one.</summary>
+    public NamedPersonVacancy? NamedPersonVacancy { get; init; }
+
+    /// <summary>The feedback social services owe the reporting organisation of each concern.</summary>
+    public ImmutableArray<ReporterFeedback> ReporterFeedback { get; init; } = [];
+
+        /// <summary>A child the system has not seen before.</summary>
     public static ChildState New(PseudonymousKey key) => new() { Key = key };
 }

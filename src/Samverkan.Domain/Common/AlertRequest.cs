@@ -17,6 +17,21 @@ public enum AlertKind
     WatchExtended,
     WatchExpired,
     WatchWithoutOwner,
+    CaseLeadAssigned,
+    PlanActionAssigned,
+    PlanActionOverdue,
+    PlanActionEscalated,
+    MeetingScheduled,
+    MeetingToday,
+    FollowUpDue,
+    RoleNeedsReassignment,
+    SipFirstMeetingDue,
+    SipFirstMeetingOverdue,
+    PlacementFollowUpDue,
+    PlacementFollowUpOverdue,
+    ReporterFeedbackDue,
+    ReporterFeedbackOverdue,
+    CaseHandedOver,
 }
 
 /// <summary>Who receives an alert: one staff member or a team (fanned out to its members). Exactly one is set.</summary>
