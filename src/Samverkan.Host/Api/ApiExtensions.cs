@@ -27,6 +27,8 @@ public static class ApiExtensions
         app.MapCaseApi();
         app.MapChildApi();
         Alerts.AlertApi.MapAlertApi(app);
+        app.MapCaseWorkApi();
+        app.MapChildCaseWorkApi();
         return app;
     }
 

@@ -41,7 +41,8 @@ public static class ApiProblems
             { } code when code.EndsWith("NotFound", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
             "CaseClosed" or "TransitionNotAllowed" or "OutcomeAlreadyRecorded" or "ConcernExists" or "ConsentExists" or "CaseAlreadyExists"
                 => StatusCodes.Status409Conflict,
-            "NotParticipant" => StatusCodes.Status403Forbidden,
+            "MeetingAlreadyHeld" or "NoFollowUpDue" => StatusCodes.Status409Conflict,
+            "NotParticipant" or "NotActionOwner" or "NotSocialServices" => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
         return TypedResults.Problem(

@@ -1,0 +1,230 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Samverkan.Actors;
+using Samverkan.Coordination;
+using Samverkan.Coordination.Cases;
+using Samverkan.Coordination.Organisation;
+using Samverkan.Domain.Cases;
+using Samverkan.Domain.Common;
+using Samverkan.Domain.Organisation;
+using Samverkan.Host.Security;
+
+namespace Samverkan.Host.Api;
+
+/// <summary>Take the lead (no <c>staff</c>), or assign / hand it over to <c>staff</c>.</summary>
+public sealed record LeadRequest(string? Staff);
+
+/// <summary>A new action of the joint plan: what, due when, and which organisation (and agency) or person owns it.</summary>
+public sealed record PlanActionRequest(string? What, DateOnly? DueOn, string? Organisation, Agency? Agency, string? Owner);
+
+/// <summary>An update by the action's owner organisation: status, a progress note, a new due date (at least one).</summary>
+public sealed record PlanActionUpdateRequest(PlanActionStatus? Status, string? Progress, DateOnly? DueOn);
+
+/// <summary>A meeting to schedule: when (in the future) and what for.</summary>
+public sealed record MeetingRequest(DateTimeOffset? At, string? Purpose);
+
+/// <summary>One organisation at a meeting (and, optionally, who came for it).</summary>
+public sealed record AttendeeRequest(string? Organisation, Agency? Agency, string? Staff);
+
+/// <summary>
+/// A held meeting: who attended (by organisation), what was decided, the next follow-up date, and whether the joint plan
+/// was agreed there (a SIP also names who holds overall responsibility).
+/// </summary>
+public sealed record MeetingHeldRequest(
+    DateTimeOffset? HeldAt,
+    IReadOnlyList<AttendeeRequest>? Attendees,
+    IReadOnlyList<string>? Decisions,
+    DateOnly? NextFollowUpOn,
+    bool PlanAgreed,
+    string? OverallResponsible);
+
+/// <summary>Hand every role of <c>from</c> on the case over to <c>to</c> (same agency).</summary>
+public sealed record HandoverRequest(string? From, string? To);
+
+/// <summary>A placed child's joint follow-up was held (the earliest one due); optional notes without personal data.</summary>
+public sealed record PlacementFollowUpRequest(string? Notes);
+
+/// <summary>What a case-work command created or changed.</summary>
+public sealed record CaseWorkReceipt(string CaseId, string? Id);
+
+/// <summary>
+/// Case work across agencies (issue 8) on a case: the lead, the joint plan's actions, meetings, handovers and placed
+/// children's follow-ups; staff deactivation. Every command is asked of the case actor as the caller, after the same
+/// need-to-know check (audited as a write) as the case itself; the domain refuses non-participants (403), conflicts (409)
+/// and bad input (422). <c>Idempotency-Key</c> makes a retry return the stored outcome. Progress is read with
+/// <c>GET /api/v1/cases/{id}</c> (lead, plan, meetings, vacancies, SIP, placement follow-ups).
+/// </summary>
+public static class CaseWorkApi
+{
+    public const int MaxAttendees = 50;
+    public const int MaxDecisions = 50;
+
+    public static IEndpointRouteBuilder MapCaseWorkApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var cases = app.MapGroup("/api/v1/cases").WithTags("Case work").RequireAuthorization(SamverkanPolicies.Staff);
+        cases.MapPost("/{caseId}/lead", LeadAsync).WithName("AssignCaseLead")
+            .WithSummary("Takes, assigns or hands over the lead of the case.");
+        cases.MapPost("/{caseId}/plan/actions", AddActionAsync).WithName("AddPlanAction")
+            .WithSummary("Adds an action to the joint plan (what, organisation or owner, due date).");
+        cases.MapPut("/{caseId}/plan/actions/{actionId}", UpdateActionAsync).WithName("UpdatePlanAction")
+            .WithSummary("The action's organisation updates its status, progress or due date.");
+        cases.MapPost("/{caseId}/meetings", ScheduleMeetingAsync).WithName("ScheduleMeeting")
+            .WithSummary("Schedules a meeting of the participants.");
+        cases.MapPost("/{caseId}/meetings/{meetingId}/held", MeetingHeldAsync).WithName("RecordMeetingHeld")
+            .WithSummary("Records a held meeting: attendees by organisation, decisions, next follow-up, plan agreed.");
+        cases.MapPost("/{caseId}/handover", HandoverAsync).WithName("HandOverCaseRoles")
+            .WithSummary("Hands every role of a staff member on the case over to a colleague.");
+        cases.MapPost("/{caseId}/placement-follow-ups/held", PlacementFollowUpAsync).WithName("RecordPlacementFollowUp")
+            .WithSummary("Records a placed child's joint school follow-up as held.");
+
+        var staff = app.MapGroup("/api/v1/staff").WithTags("Roster").RequireAuthorization(SamverkanPolicies.RosterAdmin);
+        staff.MapPost("/{staffId}/deactivate", DeactivateAsync).WithName("DeactivateStaff")
+            .WithSummary("Deactivates a staff member: every role they hold is flagged for reassignment and their manager alerted.");
+        return app;
+    }
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> LeadAsync(
+        string caseId, LeadRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        if (request.Staff is { } s && !StringIds.IsValid(s))
+        {
+            return Invalid("staff", "Invalid", "staff is a staff id (or absent to take the lead yourself).");
+        }
+
+        return CommandAsync(caseId, http, actors, database, by => new AssignCaseLead(request.Staff is { } id ? new StaffId(id) : null, by), "lead", cancellationToken);
+    }
+
+    private static async Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> AddActionAsync(
+        string caseId, PlanActionRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        if ((request.Organisation is { } o && !StringIds.IsValid(o)) || (request.Owner is { } w && !StringIds.IsValid(w)))
+        {
+            return await Invalid("organisation", "Invalid", "organisation and owner are ids.").ConfigureAwait(false);
+        }
+
+        var action = new NewPlanAction(
+            request.What,
+            request.DueOn,
+            request.Organisation is { } org ? new OrganisationId(org) : null,
+            request.Agency,
+            request.Owner is { } owner ? new StaffId(owner) : null);
+        return await CommandAsync(caseId, http, actors, database, by => new AddCasePlanAction(action, by), "plan-action", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> UpdateActionAsync(
+        string caseId, string actionId, PlanActionUpdateRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database,
+        CancellationToken cancellationToken) =>
+        !StringIds.IsValid(actionId)
+            ? Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.NotFound("plan action"))
+            : CommandAsync(
+                caseId, http, actors, database,
+                by => new UpdateCasePlanAction(actionId, new PlanActionUpdate(request.Status, request.Progress, request.DueOn), by),
+                $"plan-action-{actionId}", cancellationToken);
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> ScheduleMeetingAsync(
+        string caseId, MeetingRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken) =>
+        CommandAsync(caseId, http, actors, database, by => new ScheduleCaseMeeting(request.At, request.Purpose, by), "meeting", cancellationToken);
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> MeetingHeldAsync(
+        string caseId, string meetingId, MeetingHeldRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database,
+        CancellationToken cancellationToken)
+    {
+        if (!StringIds.IsValid(meetingId))
+        {
+            return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.NotFound("meeting"));
+        }
+
+        var attendees = request.Attendees ?? [];
+        var decisions = request.Decisions ?? [];
+        if (attendees.Count > MaxAttendees || decisions.Count > MaxDecisions)
+        {
+            return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.TooMany("attendees or decisions", Math.Max(MaxAttendees, MaxDecisions)));
+        }
+
+        var errors = new List<FieldError>();
+        var parsed = ImmutableArray.CreateBuilder<MeetingAttendee>();
+        for (var i = 0; i < attendees.Count; i++)
+        {
+            var a = attendees[i];
+            if (a is null || !StringIds.IsValid(a.Organisation) || a.Agency is null || (a.Staff is { } s && !StringIds.IsValid(s)))
+            {
+                errors.Add(new FieldError($"attendees[{i}]", "Invalid", "An attendee is an organisation id with its agency (and optionally a staff id)."));
+                continue;
+            }
+
+            parsed.Add(new MeetingAttendee(new OrganisationId(a.Organisation!), a.Agency.Value, a.Staff is { } staff ? new StaffId(staff) : null));
+        }
+
+        if (request.OverallResponsible is { } r && !StringIds.IsValid(r))
+        {
+            errors.Add(new FieldError("overallResponsible", "Invalid", "overallResponsible is a staff id."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.Invalid(errors));
+        }
+
+        var record = new MeetingRecord
+        {
+            HeldAt = request.HeldAt,
+            Attendees = parsed.ToImmutable(),
+            Decisions = [.. decisions],
+            NextFollowUpOn = request.NextFollowUpOn,
+            PlanAgreed = request.PlanAgreed,
+            OverallResponsible = request.OverallResponsible is { } responsible ? new StaffId(responsible) : null,
+        };
+        return CommandAsync(caseId, http, actors, database, by => new RecordCaseMeetingHeld(meetingId, record, by), $"meeting-held-{meetingId}", cancellationToken);
+    }
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> HandoverAsync(
+        string caseId, HandoverRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken) =>
+        !StringIds.IsValid(request.From) || !StringIds.IsValid(request.To)
+            ? Invalid("to", "Required", "from and to are staff ids.")
+            : CommandAsync(caseId, http, actors, database, by => new HandOverCaseRoles(new StaffId(request.From!), new StaffId(request.To!), by), "handover", cancellationToken);
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> PlacementFollowUpAsync(
+        string caseId, PlacementFollowUpRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken) =>
+        CommandAsync(caseId, http, actors, database, by => new RecordCasePlacementFollowUp(request.Notes, by), "placement-follow-up", cancellationToken);
+
+    private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> DeactivateAsync(
+        string staffId, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
+    {
+        if (!StringIds.IsValid(staffId))
+        {
+            return ApiProblems.NotFound("staff member");
+        }
+
+        var (result, problem) = await ActorCalls.CommandAsync(
+            actors, CoordinationActors.StaffOf(new StaffId(staffId)), new DeactivateStaff(), ActorCalls.IdempotencyKey(http, $"staff-deactivate:{staffId}"), cancellationToken)
+            .ConfigureAwait(false);
+        return problem ?? (Results<Ok<CommandResult>, ProblemHttpResult>)TypedResults.Ok(result!);
+    }
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> Invalid(string field, string code, string message) =>
+        Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.Invalid([new FieldError(field, code, message)]));
+
+    private static async Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> CommandAsync(
+        string caseId, HttpContext http, IActorClient actors, NpgsqlDataSource database, Func<ActingStaff, object> command, string scope,
+        CancellationToken cancellationToken)
+    {
+        // Need-to-know first (404 when not visible), audited as a write under the case's child.
+        var access = http.RequestServices.GetRequiredService<IChildAccess>();
+        await access.RequireCaseAsync(http, caseId, AuditAction.Write, "case work").ConfigureAwait(false);
+        var caller = http.GetCaller();
+        var target = CoordinationActors.CaseOf(new CaseId(caseId));
+        var state = await actors.AskAsync<CaseState>(target, new GetCase(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (state?.Municipality?.Value != caller.Municipality.Value)
+        {
+            return ApiProblems.NotFound("case");
+        }
+
+        var teams = await CaseApi.CallerTeamsAsync(database, caller.Staff, cancellationToken).ConfigureAwait(false);
+        var by = new ActingStaff(caller.Staff, caller.Agency) { Teams = [.. teams.Select(t => new TeamId(t))], Organisation = caller.Organisation };
+        var (result, problem) = await ActorCalls.CommandAsync(actors, target, command(by), ActorCalls.IdempotencyKey(http, $"case-{scope}:{caseId}"), cancellationToken)
+            .ConfigureAwait(false);
+        return problem ?? (Results<Ok<CaseWorkReceipt>, ProblemHttpResult>)TypedResults.Ok(new CaseWorkReceipt(caseId, result?.Id == caseId ? null : result?.Id));
+    }
+}
