@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Samverkan.Actors;
 using Samverkan.Coordination.Children;
@@ -111,7 +112,16 @@ public sealed class CaseActor : Actor<CaseActorState>
         new() { NewState = state, Error = new DecisionError(CaseWorkErrors.StaffNotFound, "No such staff member in the roster.") };
 
     private CaseContext ContextFor(IActorContext<CaseActorState> context, CaseState state) =>
-        ContextFor(context, state.School, state.Municipality);
+        ContextFor(context, state.School, state.Municipality) with
+        {
+            TeamMembers = state.Participants
+                .Select(p => p.Who.Team)
+                .OfType<Domain.Organisation.TeamId>()
+                .Distinct()
+                .Select(t => (Team: t, Members: _reference.Team(t)?.Members.Select(m => m.Staff).ToImmutableHashSet()))
+                .Where(t => t.Members is not null)
+                .ToImmutableDictionary(t => t.Team, t => t.Members!),
+        };
 
     private CaseContext ContextFor(IActorContext<CaseActorState> context, Domain.Organisation.SchoolId? schoolId, Domain.Organisation.MunicipalityCode? municipalityCode)
     {

@@ -33,8 +33,10 @@ public sealed class ChildActor : Actor<ChildState>
         On<RegisterAbsences>((m, c) => Apply(c, ChildDecisions.RegisterAbsence(c.State, m.Registrations, ContextFor(c))));
         OnAsk<UpsertChild, CommandResult>((m, c) =>
         {
-            var context = ContextFor(c, m.Profile.HomeMunicipality);
-            return Apply(c, ChildCaseWork.AfterProfileUpdated(c.State, ChildDecisions.UpdateProfile(c.State, m.Profile, context), context));
+            var updated = ChildDecisions.UpdateProfile(c.State, m.Profile, ContextFor(c, m.Profile.HomeMunicipality));
+
+            // The case work after the update (a placement's follow-up case) is decided with the new profile's school.
+            return Apply(c, ChildCaseWork.AfterProfileUpdated(c.State, updated, ContextFor(c, m.Profile.HomeMunicipality, updated.NewState)));
         });
         OnAsk<ReportConcern, CommandResult>((m, c) =>
         {
@@ -70,9 +72,9 @@ public sealed class ChildActor : Actor<ChildState>
             ? state.Deserialize<ChildState>(CoordinationJson.Options)! with { SchemaVersion = ChildState.CurrentSchemaVersion }
             : base.UpgradeState(fromVersion, state);
 
-    private ChildContext ContextFor(IActorContext<ChildState> context, MunicipalityCode? hint = null)
+    private ChildContext ContextFor(IActorContext<ChildState> context, MunicipalityCode? hint = null, ChildState? current = null)
     {
-        var state = context.State;
+        var state = current ?? context.State;
         var today = SwedishTime.DateOf(context.Now);
         var schoolId = state.Profile?.EnrolmentAt(today)?.School ?? state.Profile?.Enrolments.OrderBy(e => e.From).LastOrDefault()?.School;
         var school = schoolId is { } id ? _reference.School(id) : null;

@@ -22,6 +22,7 @@ create table coord_case_work (
     sip_overdue           boolean not null default false,
     placement_next_due    date,
     placement_overdue     int not null default 0,
+    placement_missed      int not null default 0,
     updated_at            timestamptz not null default now()
 );
 

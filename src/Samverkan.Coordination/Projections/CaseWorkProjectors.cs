@@ -15,13 +15,14 @@ public sealed class CaseWorkProjector : Projector<CaseWorkRow>
             var open = state.Plan.Actions.Where(a => a.IsOpen).ToList();
             var nextMeeting = state.Meetings.Where(m => m.Status == MeetingStatus.Scheduled).Select(m => (DateTimeOffset?)m.ScheduledAt).Min();
             var nextFollowUp = state.Meetings.Where(m => m.NextFollowUpOn is not null && m.FollowUpDueNotifiedAt is null).Select(m => m.NextFollowUpOn).Max();
-            var placementOpen = state.Placement?.Items.Where(i => i.Status != FollowUpStatus.Held).ToList() ?? [];
+            var placementOpen = state.Placement?.Items.Where(i => i.Status is FollowUpStatus.Due or FollowUpStatus.Overdue).ToList() ?? [];
+            var missed = state.Placement?.Items.Count(i => i.Status == FollowUpStatus.Missed) ?? 0;
             writer.Add(
                 """
                 insert into coord_case_work (case_id, child_key, municipality, school_id, kind, status, lead_staff, open_actions,
                     overdue_actions, escalated_actions, next_action_due, next_meeting_at, next_follow_up_on, plan_agreed_at, vacancies,
-                    vacant_staff, sip_first_meeting_due, sip_overdue, placement_next_due, placement_overdue, updated_at)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, now())
+                    vacant_staff, sip_first_meeting_due, sip_overdue, placement_next_due, placement_overdue, placement_missed, updated_at)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, now())
                 on conflict (case_id) do update set municipality = excluded.municipality, school_id = excluded.school_id,
                     status = excluded.status, lead_staff = excluded.lead_staff, open_actions = excluded.open_actions,
                     overdue_actions = excluded.overdue_actions, escalated_actions = excluded.escalated_actions,
@@ -29,7 +30,8 @@ public sealed class CaseWorkProjector : Projector<CaseWorkRow>
                     next_follow_up_on = excluded.next_follow_up_on, plan_agreed_at = excluded.plan_agreed_at,
                     vacancies = excluded.vacancies, vacant_staff = excluded.vacant_staff,
                     sip_first_meeting_due = excluded.sip_first_meeting_due, sip_overdue = excluded.sip_overdue,
-                    placement_next_due = excluded.placement_next_due, placement_overdue = excluded.placement_overdue, updated_at = now()
+                    placement_next_due = excluded.placement_next_due, placement_overdue = excluded.placement_overdue,
+                    placement_missed = excluded.placement_missed, updated_at = now()
                 """,
                 state.Id.Value, state.Child.Value, state.Municipality?.Value, state.School?.Value, state.Kind.ToString(), state.Status.ToString(),
                 state.Lead?.Staff.Value ?? state.ProposedLead?.Staff?.Value,
@@ -37,7 +39,7 @@ public sealed class CaseWorkProjector : Projector<CaseWorkRow>
                 open.Select(a => (DateOnly?)a.DueOn).Min(), nextMeeting, nextFollowUp, state.Plan.AgreedAt,
                 state.Vacancies.Length, state.Vacancies.Select(v => v.Staff.Value).Distinct().ToArray(),
                 state.Sip?.FirstMeetingDueAt, state.Sip is { FirstMeetingHeldAt: null, EscalatedAt: not null },
-                placementOpen.Select(i => (DateOnly?)i.DueOn).Min(), placementOpen.Count(i => i.Status == FollowUpStatus.Overdue));
+                placementOpen.Select(i => (DateOnly?)i.DueOn).Min(), placementOpen.Count(i => i.Status == FollowUpStatus.Overdue), missed);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Organisation;
 
@@ -12,6 +13,9 @@ public sealed record CaseContext
     public SchoolCalendar? Calendar { get; init; }
 
     public AcknowledgementPolicy Policy { get; init; } = AcknowledgementPolicy.Default;
+
+    /// <summary>The members of the case's participating teams, so a person in a team is not alerted twice.</summary>
+    public ImmutableDictionary<TeamId, ImmutableHashSet<StaffId>> TeamMembers { get; init; } = ImmutableDictionary<TeamId, ImmutableHashSet<StaffId>>.Empty;
 
     /// <summary>The deadlines of case work (plan actions, SIP, placement follow-ups).</summary>
     public CaseWorkPolicy Work { get; init; } = CaseWorkPolicy.Default;

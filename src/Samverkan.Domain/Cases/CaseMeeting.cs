@@ -69,6 +69,9 @@ public enum FollowUpStatus
     Due,
     Overdue,
     Held,
+
+    /// <summary>Not held by the escalation deadline: escalated, and the next follow-up was scheduled.</summary>
+    Missed,
 }
 
 /// <summary>One joint follow-up of a placed child's schooling (school and social services), due on a date.</summary>

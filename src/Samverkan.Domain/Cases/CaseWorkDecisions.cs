@@ -81,8 +81,8 @@ public static class CaseWorkDecisions
         }
 
         var now = context.Now;
-        var work = new Work(state, now);
-        if (!work.EnsureParticipant(to, CaseParticipantRole.LeadProfessional))
+        var work = new Work(state, context);
+        if (!work.EnsureParticipant(to, CaseParticipantRole.LeadProfessional, by))
         {
             return Refuse(state, CaseWorkErrors.NoLegalBasis, $"No legal basis lets {to.Agency} take part in this case.");
         }
@@ -162,8 +162,8 @@ public static class CaseWorkDecisions
             return Refuse(state, CaseWorkErrors.StaffInactive, "The owner is not an active staff member.");
         }
 
-        var work = new Work(state, now);
-        if (owner is not null && !work.EnsureParticipant(owner, CaseParticipantRole.ActionOwner))
+        var work = new Work(state, context);
+        if (owner is not null && !work.EnsureParticipant(owner, CaseParticipantRole.ActionOwner, by))
         {
             return Refuse(state, CaseWorkErrors.NoLegalBasis, $"No legal basis lets {owner.Agency} take part in this case.");
         }
@@ -258,7 +258,7 @@ public static class CaseWorkDecisions
             return Unchanged(state);
         }
 
-        var work = new Work(state, now);
+        var work = new Work(state, context);
         work.ReplaceAction(next);
         work.Timeline(TimelineEntryKind.PlanActionUpdated, by.Staff, $"Action {action.Id}: {next.Status}{(next.DueOn != action.DueOn ? $", due {next.DueOn:yyyy-MM-dd}" : string.Empty)}.");
         if (!next.IsOpen)
@@ -295,7 +295,7 @@ public static class CaseWorkDecisions
             return Refuse(state, CaseWorkErrors.Invalid, "The meeting is not valid.", [new FieldError("purpose", "TooLong", $"purpose is at most {MaxTextLength} characters.")]);
         }
 
-        var work = new Work(state, now);
+        var work = new Work(state, context);
         var id = work.NextId("m");
         work.State = work.State with
         {
@@ -377,7 +377,7 @@ public static class CaseWorkDecisions
             return Refuse(state, CaseWorkErrors.Invalid, "The meeting record is not valid.", errors.ToImmutable());
         }
 
-        var work = new Work(state, now);
+        var work = new Work(state, context);
         var held = meeting with
         {
             Status = MeetingStatus.Held,
@@ -443,7 +443,7 @@ public static class CaseWorkDecisions
             return Unchanged(state);
         }
 
-        var work = new Work(state, now);
+        var work = new Work(state, context);
         work.State = work.State with { Vacancies = work.State.Vacancies.AddRange(roles.Select(r => new RoleVacancy(staff, r.Role, r.Reference, now))) };
         work.Timeline(TimelineEntryKind.RoleVacated, null, $"{staff} left: {string.Join(", ", roles.Select(r => r.Reference is null ? r.Role.ToString() : $"{r.Role} {r.Reference}"))} to reassign.");
         var text = new LocalizedText("Roller i ärendet behöver ny ansvarig", "Roles in the case need a new holder");
@@ -495,7 +495,7 @@ public static class CaseWorkDecisions
         }
 
         var now = context.Now;
-        var work = new Work(state, now);
+        var work = new Work(state, context);
         var participants = work.State.Participants;
         foreach (var participant in participants.Where(p => p.Who.Staff == from.Id).ToList())
         {
@@ -523,7 +523,7 @@ public static class CaseWorkDecisions
         return work.Decide();
     }
 
-    /// <summary>Records a placed child's joint follow-up as held (the earliest not yet held); the next one is scheduled.</summary>
+    /// <summary>Records a placed child's joint follow-up as held (the earliest due or overdue one); the next one is scheduled.</summary>
     public static CaseDecision RecordPlacementFollowUp(CaseState state, string? notes, ActingStaff by, CaseContext context)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -534,7 +534,7 @@ public static class CaseWorkDecisions
             return refused;
         }
 
-        if (state.Placement?.Items.Where(i => i.Status != FollowUpStatus.Held).OrderBy(i => i.DueOn).FirstOrDefault() is not { } item)
+        if (state.Placement?.Items.Where(i => i.Status is FollowUpStatus.Due or FollowUpStatus.Overdue).OrderBy(i => i.DueOn).FirstOrDefault() is not { } item)
         {
             return Refuse(state, CaseWorkErrors.NoFollowUpDue, "The case has no placement follow-up to record.");
         }
@@ -545,7 +545,7 @@ public static class CaseWorkDecisions
         }
 
         var now = context.Now;
-        var work = new Work(state, now);
+        var work = new Work(state, context);
         var held = item with { Status = FollowUpStatus.Held, HeldAt = now, HeldBy = by.Staff, Notes = notes };
         work.ReplaceFollowUp(item, held);
         work.CancelTimer(CaseWorkTimers.PlacementPrefix + item.Id);
@@ -570,7 +570,7 @@ public static class CaseWorkDecisions
         }
 
         var now = context.Now;
-        var work = new Work(state, now);
+        var work = new Work(state, context);
         if (state.Kind == CaseKind.Sip && state.Sip is null)
         {
             var days = Math.Max(1, context.Work.SipFirstMeetingWorkingDays);
@@ -620,7 +620,7 @@ public static class CaseWorkDecisions
             return Unchanged(state);
         }
 
-        var work = new Work(state, context.Now);
+        var work = new Work(state, context);
         if (name.StartsWith(CaseWorkTimers.ActionPrefix, StringComparison.Ordinal))
         {
             ActionDue(work, name[CaseWorkTimers.ActionPrefix.Length..], context);
@@ -716,7 +716,7 @@ public static class CaseWorkDecisions
 
     private static void PlacementDue(Work work, string id, CaseContext context)
     {
-        if (work.State.Placement?.Items.FirstOrDefault(i => i.Id == id) is not { } item || item.Status == FollowUpStatus.Held)
+        if (work.State.Placement?.Items.FirstOrDefault(i => i.Id == id) is not { Status: FollowUpStatus.Due or FollowUpStatus.Overdue } item)
         {
             return;
         }
@@ -748,7 +748,7 @@ public static class CaseWorkDecisions
                 return;
             }
 
-            var escalated = item with { EscalatedAt = now };
+            var escalated = item with { Status = FollowUpStatus.Missed, EscalatedAt = now };
             work.ReplaceFollowUp(item, escalated);
             work.Timeline(TimelineEntryKind.PlacementFollowUpEscalated, null, $"Follow-up {id} missed; escalated.");
             work.AlertLeadAndCoordinators(context, AlertKind.PlacementFollowUpOverdue, new LocalizedText("Missad uppföljning av placerat barn", "A placed child's follow-up was missed"));
@@ -847,14 +847,15 @@ public static class CaseWorkDecisions
         new() { NewState = state, Error = new DecisionError(code, message) { Fields = fields.IsDefault ? [] : fields } };
 
     /// <summary>Collects what one decision does: the new state, timeline, alerts and timers.</summary>
-    private sealed class Work(CaseState state, DateTimeOffset now)
+    private sealed class Work(CaseState state, CaseContext context)
     {
         private readonly CaseState _original = state;
+        private readonly CaseContext _context = context;
         private readonly ImmutableArray<AlertRequest>.Builder _alerts = ImmutableArray.CreateBuilder<AlertRequest>();
 
         public CaseState State { get; set; } = state;
 
-        public DateTimeOffset Now { get; } = now;
+        public DateTimeOffset Now { get; } = context.Now;
 
         public ImmutableArray<TimerInstruction>.Builder Timers { get; } = ImmutableArray.CreateBuilder<TimerInstruction>();
 
@@ -895,9 +896,10 @@ public static class CaseWorkDecisions
         }
 
         /// <summary>Adds <paramref name="staff"/> as participant when not one yet; false when no legal basis allows their agency.</summary>
-        public bool EnsureParticipant(Staff staff, CaseParticipantRole role)
+        public bool EnsureParticipant(Staff staff, CaseParticipantRole role, ActingStaff by)
         {
-            if (State.Participants.Any(p => p.Who.Staff == staff.Id))
+            // Already in the case: in person, or (the caller themself) through one of their teams.
+            if (State.Participants.Any(p => p.Who.Staff == staff.Id) || (staff.Id == by.Staff && State.IsParticipant(by)))
             {
                 return true;
             }
@@ -955,9 +957,15 @@ public static class CaseWorkDecisions
         {
             NewState = State,
             CreatedId = created,
-            Alerts = [.. _alerts.Distinct()],
+            Alerts = [.. _alerts.Distinct().Where(a => !ReachedThroughTeam(a))],
             Timers = Timers.ToImmutable(),
         };
+
+        /// <summary>A person also alerted through a team of theirs (the same alert) gets it once, through the team.</summary>
+        private bool ReachedThroughTeam(AlertRequest alert) =>
+            alert.Recipient.Staff is { } staff
+            && _alerts.Any(other => other.Kind == alert.Kind && other.Recipient.Team is { } team
+                && _context.TeamMembers.TryGetValue(team, out var members) && members.Contains(staff));
 
         private void Alert(AlertRecipient recipient, AlertKind kind, LocalizedText text) => _alerts.Add(new AlertRequest
         {

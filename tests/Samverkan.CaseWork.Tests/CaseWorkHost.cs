@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Samverkan.Testing;
+
+namespace Samverkan.CaseWork.Tests;
+
+/// <summary>
+/// The real host in memory on a fresh database, with a test identity provider, test identity numbers and a manual clock.
+/// </summary>
+internal sealed class CaseWorkHost : WebApplicationFactory<Program>
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly TestDatabase _database;
+    private readonly string _testNumbersFile;
+
+    private CaseWorkHost(TestDatabase database, ManualTimeProvider time)
+    {
+        _database = database;
+        Time = time;
+        _testNumbersFile = Path.Combine(Path.GetTempPath(), $"samverkan-test-numbers-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(_testNumbersFile, TestNumbers);
+    }
+
+    /// <summary>Synthetic 12-digit numbers with valid check digits, configured as this test environment's test-number series.</summary>
+    public static string[] TestNumbers { get; } = ["201408152393", "201512242395", "201103309819"];
+
+    public ManualTimeProvider Time { get; }
+
+    public TestTokens Tokens { get; } = new();
+
+    public NpgsqlDataSource Database => _database.DataSource;
+
+    public static async Task<CaseWorkHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var host = new CaseWorkHost(database, new ManualTimeProvider(now));
+        _ = host.Server; // Start now: migrations, actor node.
+        return host;
+    }
+
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<string?> StringAsync(string sql, params object[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken) as string;
+    }
+
+        public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<T>(Json, TestContext.Current.CancellationToken))!;
+
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for: {what}\n{await DiagnosticsAsync()}");
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>What the runtime holds: dead letters, pending messages, actor states (for a failing test's message).</summary>
+    public async Task<string> DiagnosticsAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var sql in new[]
+                 {
+                     "select 'dead: ' || actor_type || ' ' || kind || ' ' || error from actor_dead_letters",
+                     "select 'pending: ' || actor_type || ' ' || kind || ' attempts ' || attempts from actor_mailbox",
+                     "select 'state: ' || actor_type || '/' || actor_key || ' v' || version || ' ' || left(state::text, 600) from actor_state where actor_type in ('child', 'case')",
+                     "select 'case: ' || case_id || ' ' || kind || ' ' || status from coord_cases",
+                 })
+        {
+            await using var command = Database.CreateCommand(sql);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                text.AppendLine(reader.GetString(0));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
+        builder.UseSetting("Samverkan:Authentication:Issuer", TestTokens.Issuer);
+        builder.UseSetting("Samverkan:Authentication:Audience", TestTokens.Audience);
+        builder.UseSetting("Samverkan:Authentication:Jwks", Tokens.Jwks);
+        builder.UseSetting("Samverkan:Identity:PseudonymSecret", Convert.ToBase64String(new byte[48]));
+        builder.UseSetting("Samverkan:Identity:TestNumbersFile", _testNumbersFile);
+        builder.UseSetting("Samverkan:Actors:PartitionCount", "8");
+        builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
+        builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (TestContext.Current.TestOutputHelper is { } output)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output, LogLevel.Warning)));
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _database.DisposeAsync();
+        Tokens.Dispose();
+        File.Delete(_testNumbersFile);
+    }
+}
