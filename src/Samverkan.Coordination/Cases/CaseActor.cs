@@ -2,8 +2,10 @@ using Samverkan.Actors;
 using Samverkan.Coordination.Children;
 using Samverkan.Coordination.Projections;
 using Samverkan.Coordination.Reference;
+using Samverkan.Coordination.Retention;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Common;
+using Samverkan.Domain.Retention;
 
 namespace Samverkan.Coordination.Cases;
 
@@ -51,6 +53,17 @@ public sealed class CaseActor : Actor<CaseActorState>
             }
         });
         OnAsk<GetCase, CaseState?>((_, c) => c.State.Case);
+        OnAsk<CullCase, bool>((m, c) =>
+        {
+            if (!RetentionRules.IsCaseDue(c.State.Case, m.ClosedBefore))
+            {
+                return false;
+            }
+
+            c.Project(new CaseCulledRow(c.State.Case!.Id.Value));
+            c.DeleteState();
+            return true;
+        });
     }
 
     protected override CaseActorState CreateInitialState(string key) => new(Case: null);
