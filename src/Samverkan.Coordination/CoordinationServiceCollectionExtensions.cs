@@ -47,7 +47,8 @@ public static class CoordinationServiceCollectionExtensions
             .AddProjector<ConcernProjector>()
             .AddProjector<CaseProjector>()
             .AddProjector<AlertProjector>()
-            .AddProjector<AlertAcknowledgedProjector>();
+            .AddProjector<AlertAcknowledgedProjector>()
+            .AddProjector<Retention.CaseCulledProjector>();
     }
 }
 

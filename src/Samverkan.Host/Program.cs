@@ -5,6 +5,7 @@ using Samverkan.Host.Demo;
 using Samverkan.Host.Errors;
 using Samverkan.Host.Health;
 using Samverkan.Host.Hosting;
+using Samverkan.Host.Retention;
 using Samverkan.Host.Security;
 using Samverkan.Host.Telemetry;
 
@@ -19,6 +20,7 @@ builder.AddSamverkanHealth();        // /health/live, /health/ready (features ad
 builder.AddSamverkanActors();        // this node of the actor runtime, with the coordination actors
 builder.AddSamverkanApi();           // the JSON API under /api/v1
 builder.AddSamverkanDemo();          // Development only: the demo municipality
+builder.AddSamverkanRetention();     // the scheduled culling job (Samverkan:Retention)
 
 var app = builder.Build();
 

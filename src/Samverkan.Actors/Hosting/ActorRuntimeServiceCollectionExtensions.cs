@@ -40,6 +40,7 @@ public static class ActorRuntimeServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<ActorHost>().Client);
         services.TryAddSingleton(sp => sp.GetRequiredService<ActorHost>().Signals);
+        services.TryAddSingleton(sp => new ActorMaintenance(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<ActorHostService>();
         return new ActorRuntimeBuilder(services);
     }

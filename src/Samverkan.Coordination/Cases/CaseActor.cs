@@ -5,8 +5,10 @@ using Samverkan.Coordination.Children;
 using Samverkan.Coordination.Organisation;
 using Samverkan.Coordination.Projections;
 using Samverkan.Coordination.Reference;
+using Samverkan.Coordination.Retention;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Common;
+using Samverkan.Domain.Retention;
 
 namespace Samverkan.Coordination.Cases;
 
@@ -91,6 +93,17 @@ public sealed class CaseActor : Actor<CaseActorState>
             {
                 Apply(c, CaseWorkDecisions.TimerDue(state, m.Name, ContextFor(c, state)));
             }
+        });
+        OnAsk<CullCase, bool>((m, c) =>
+        {
+            if (!RetentionRules.IsCaseDue(c.State.Case, m.ClosedBefore))
+            {
+                return false;
+            }
+
+            c.Project(new CaseCulledRow(c.State.Case!.Id.Value));
+            c.DeleteState();
+            return true;
         });
     }
 

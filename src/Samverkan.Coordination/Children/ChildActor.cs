@@ -49,6 +49,9 @@ public sealed class ChildActor : Actor<ChildState>
         OnAsk<RecordConcernOutcome, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConcernOutcome(c.State, m.Concern, m.Outcome, ContextFor(c))));
         OnAsk<RecordConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConsent(c.State, m.Consent, ContextFor(c))));
         OnAsk<WithdrawConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.WithdrawConsent(c.State, m.Consent, ContextFor(c))));
+        OnAsk<RecordDecisionNotToShare, CommandResult>((m, c) =>
+            Apply(c, ChildDecisions.RecordDecisionNotToShare(c.State, m.Decision, ContextFor(c))) with { Id = m.Decision.Id });
+        OnAsk<GetChildSharing, ChildSharing?>((_, c) => c.Exists ? new ChildSharing(c.State.Consents, c.State.DecisionsNotToShare) : null);
         On<CaseStatusChanged>((m, c) => Apply(c, ChildDecisions.RecordCaseStatus(c.State, m.Case, m.Kind, m.Status)));
         On<CaseTriggerRefused>((m, c) => Apply(c, ChildDecisions.RerouteTrigger(c.State, m.Trigger, ContextFor(c))));
         On<WatchExpiryDue>((_, c) => Apply(c, ChildDecisions.ExpireWatch(c.State, ContextFor(c))));

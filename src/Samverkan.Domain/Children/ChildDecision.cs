@@ -42,4 +42,5 @@ public static class ChildErrors
     public const string OutcomeAlreadyRecorded = "OutcomeAlreadyRecorded";
     public const string ConsentNotFound = "ConsentNotFound";
     public const string ConsentExists = "ConsentExists";
+    public const string DecisionExists = "DecisionExists";
 }

@@ -287,6 +287,36 @@ public static class ChildDecisions
     }
 
     /// <summary>
+    /// Records a decision not to share. Recording the same decision again changes nothing; another decision with the
+    /// same id is refused.
+    /// </summary>
+    public static ChildDecision RecordDecisionNotToShare(ChildState state, DecisionNotToShare decision, ChildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(context);
+        var errors = decision.Validate();
+        if (!errors.IsEmpty)
+        {
+            return Refuse(state, ChildErrors.Invalid, "The decision not to share is invalid.", errors);
+        }
+
+        if (state.DecisionsNotToShare.FirstOrDefault(d => d.Id == decision.Id) is { } existing)
+        {
+            return existing.Reason == decision.Reason && existing.DecidedBy == decision.DecidedBy
+                && existing.Recipients.SequenceEqual(decision.Recipients) && existing.Categories.SequenceEqual(decision.Categories)
+                ? new ChildDecision { NewState = state }
+                : Refuse(state, ChildErrors.DecisionExists, $"Another decision not to share with id {decision.Id} is recorded.");
+        }
+
+        return new ChildDecision
+        {
+            NewState = state with { DecisionsNotToShare = state.DecisionsNotToShare.Add(decision) },
+            Events = [new SharingDeclined(state.Key, context.Now, decision.Id)],
+        };
+    }
+
+    /// <summary>
     /// Keeps the child's open-case references in step with the case actor: a closed case is dropped (the
     /// next firing of that kind opens a new case); other statuses are recorded.
     /// </summary>

@@ -35,6 +35,9 @@ public sealed record ChildState
 
     public ImmutableArray<Consent> Consents { get; init; } = [];
 
+    /// <summary>Recorded decisions not to share (kept like consents: the record of what was considered).</summary>
+    public ImmutableArray<DecisionNotToShare> DecisionsNotToShare { get; init; } = [];
+
     public ImmutableArray<RuleTrack> RuleTracks { get; init; } = [];
 
     public ImmutableArray<CaseRef> OpenCases { get; init; } = [];

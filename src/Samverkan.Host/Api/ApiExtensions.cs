@@ -26,6 +26,7 @@ public static class ApiExtensions
         app.MapRosterApi();
         app.MapCaseApi();
         app.MapChildApi();
+        app.MapConsentApi();
         Alerts.AlertApi.MapAlertApi(app);
         app.MapCaseWorkApi();
         app.MapChildCaseWorkApi();

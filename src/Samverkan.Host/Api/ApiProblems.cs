@@ -39,7 +39,7 @@ public static class ApiProblems
         var status = result.Code switch
         {
             { } code when code.EndsWith("NotFound", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
-            "CaseClosed" or "TransitionNotAllowed" or "OutcomeAlreadyRecorded" or "ConcernExists" or "ConsentExists" or "CaseAlreadyExists"
+            "CaseClosed" or "TransitionNotAllowed" or "OutcomeAlreadyRecorded" or "ConcernExists" or "ConsentExists" or "CaseAlreadyExists" or "DecisionExists"
                 => StatusCodes.Status409Conflict,
             "MeetingAlreadyHeld" or "NoFollowUpDue" => StatusCodes.Status409Conflict,
             "NotParticipant" or "NotActionOwner" or "NotSocialServices" => StatusCodes.Status403Forbidden,

@@ -40,12 +40,13 @@ public static class CaseApi
     public const int MaxPageSize = 200;
 
     // Need-to-know for lists: a participant (in person or through a team), staff of the school's organisation, or a
-    // coordinator of the municipality (who sees the case but not the child unless participating).
+    // coordinator of the municipality (who sees the case but not the child unless participating). The school of a child
+    // with protected identity is shown to, and can be filtered on by, the case team only.
     private const string ListSql = """
         with me as (select $2::text as staff, $3::text[] as teams, $4::text as organisation, $5::bool as coordinator)
         select c.case_id,
                case when c.staff @> array[me.staff] or c.teams && me.teams or s.organisation = me.organisation then c.child_key end,
-               c.school_id, c.kind, c.status, c.severity, c.opened_at, c.ack_due_at, c.acknowledged_at,
+               case when not c.protected_identity or c.staff @> array[me.staff] or c.teams && me.teams then c.school_id end, c.kind, c.status, c.severity, c.opened_at, c.ack_due_at, c.acknowledged_at,
                c.status = 'Open' and c.acknowledged_at is null and c.ack_due_at < $11 as overdue,
                c.evidence_count, c.agencies, count(*) over () as total
           from coord_cases c
@@ -53,7 +54,7 @@ public static class CaseApi
           left join coord_schools s on s.school_id = c.school_id
          where c.municipality = $1
            and (c.staff @> array[me.staff] or c.teams && me.teams or s.organisation = me.organisation or me.coordinator)
-           and ($6::text is null or c.school_id = $6)
+           and ($6::text is null or c.school_id = $6 and (not c.protected_identity or c.staff @> array[me.staff] or c.teams && me.teams))
            and ($7::text is null or c.teams @> array[$7])
            and ($8::text is null or c.status = $8)
            and ($9::text is null or c.kind = $9)
@@ -135,7 +136,7 @@ public static class CaseApi
     }
 
     private static async Task<Results<Ok<CaseState>, ProblemHttpResult>> GetAsync(
-        string caseId, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
+        string caseId, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         var state = await LoadVisibleCaseAsync(caseId, http, actors, AuditAction.Read, cancellationToken).ConfigureAwait(false);
         if (state is null)
@@ -144,8 +145,15 @@ public static class CaseApi
         }
 
         // Timeline entries restricted to one agency are shown to that agency only.
-        var agency = http.GetCaller().Agency;
-        return TypedResults.Ok(state with { Timeline = [.. state.Timeline.Where(t => t.RestrictedTo is null || t.RestrictedTo == agency)] });
+        var caller = http.GetCaller();
+        var agency = caller.Agency;
+
+        // Protected identity: the school is shown to the case team only.
+        var teams = state.ProtectedIdentity ? await CallerTeamsAsync(database, caller.Staff, cancellationToken).ConfigureAwait(false) : [];
+        var school = state.ProtectedIdentity && !state.IsParticipant(new ActingStaff(caller.Staff, caller.Agency) { Teams = [.. teams.Select(t => new TeamId(t))] })
+            ? null
+            : state.School;
+        return TypedResults.Ok(state with { School = school, Timeline = [.. state.Timeline.Where(t => t.RestrictedTo is null || t.RestrictedTo == agency)] });
     }
 
     private static Task<Results<Ok, ProblemHttpResult>> AcknowledgeAsync(

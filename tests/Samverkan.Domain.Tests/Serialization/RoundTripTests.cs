@@ -48,6 +48,18 @@ public class RoundTripTests
                     RecordedBy = Counsellor,
                 },
             ],
+            DecisionsNotToShare =
+            [
+                new DecisionNotToShare
+                {
+                    Id = "nts-1",
+                    Recipients = [RegionOrganisation],
+                    Categories = [InformationCategory.SocialCircumstances],
+                    Reason = "Inget samtycke",
+                    DecidedAt = At("2025-08-02 09:00"),
+                    DecidedBy = Counsellor,
+                },
+            ],
         };
         var events = ImmutableArray.CreateBuilder<ChildEvent>();
         var early = SchoolDays("2025-08-18", "2025-08-29").Select(d => Registration(child.Key, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), offered: 60, excused: 30, lesson: "l1", reportedAt: "2025-08-29 16:00")).ToList();

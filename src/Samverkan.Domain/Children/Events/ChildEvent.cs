@@ -16,4 +16,5 @@ namespace Samverkan.Domain.Children.Events;
 [JsonDerivedType(typeof(ConsentRecorded), "consent-recorded")]
 [JsonDerivedType(typeof(ConsentWithdrawn), "consent-withdrawn")]
 [JsonDerivedType(typeof(ChildProfileUpdated), "child-profile-updated")]
+[JsonDerivedType(typeof(SharingDeclined), "sharing-declined")]
 public abstract record ChildEvent(PseudonymousKey Child, DateTimeOffset At);

@@ -1,0 +1,51 @@
+using Npgsql;
+
+namespace Samverkan.Actors;
+
+/// <summary>
+/// Retention over the runtime's own tables, so that callers (the host's culling job) never name them. An actor's state
+/// and timers are deleted by the actor itself (<see cref="IActorContext{TState}.DeleteState"/>, from a message it
+/// handles), so an activation in memory cannot write them back; what is left for this class is what no actor owns:
+/// processed requests (deduplication keys and stored replies) and dead letters.
+/// </summary>
+public sealed class ActorMaintenance(NpgsqlDataSource dataSource)
+{
+    /// <summary>Deletes at most <paramref name="limit"/> dead letters that failed before <paramref name="failedBefore"/>; answers how many.</summary>
+    public Task<int> DeleteDeadLettersAsync(DateTimeOffset failedBefore, int limit, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "delete from actor_dead_letters where id in (select id from actor_dead_letters where failed_at < $1 order by id limit $2)",
+            cancellationToken, failedBefore.ToUniversalTime(), limit);
+
+    /// <summary>Deletes every dead letter of the given actors (of one type), e.g. of records that were culled; answers how many.</summary>
+    public Task<int> DeleteDeadLettersOfAsync(string actorType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actorType);
+        ArgumentNullException.ThrowIfNull(keys);
+        return keys.Count == 0
+            ? Task.FromResult(0)
+            : ExecuteAsync("delete from actor_dead_letters where actor_type = $1 and actor_key = any ($2)", cancellationToken, actorType, keys.ToArray());
+    }
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> processed requests (deduplication keys and their stored replies) created
+    /// before <paramref name="createdBefore"/>; a retry of one of them after this is treated as new. Answers how many.
+    /// </summary>
+    public Task<int> DeleteProcessedRequestsAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            """
+            delete from actor_requests where request_id in (
+                select request_id from actor_requests where completed_at is not null and created_at < $1 limit $2)
+            """,
+            cancellationToken, createdBefore.ToUniversalTime(), limit);
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Samverkan.Actors;
+using Samverkan.Coordination;
+using Samverkan.Coordination.Retention;
+using Samverkan.Domain.Cases;
+
+namespace Samverkan.Host.Retention;
+
+/// <summary>What one run culled, per record kind.</summary>
+public sealed record RetentionReport(bool Ran, int ClosedCases, int DeadLetters, int ProcessedMessages);
+
+/// <summary>
+/// One culling run: under a PostgreSQL advisory lock (one node at a time), it deletes what has been kept long enough.
+/// Records owned by actors (a closed case) are culled by their actor, which deletes its state, timers and read-model
+/// rows in one commit; the runtime's own leftovers (dead letters, processed requests) through <see cref="ActorMaintenance"/>.
+/// Logs counts per kind, never ids.
+/// </summary>
+public sealed class RetentionJob(
+    NpgsqlDataSource dataSource,
+    IActorClient actors,
+    ActorMaintenance maintenance,
+    IOptions<RetentionOptions> options,
+    TimeProvider time,
+    ILogger<RetentionJob> logger)
+{
+    /// <summary>The advisory lock key of the culling job ("samv-ret").</summary>
+    public const long LockKey = 0x73616d762d726574;
+
+    public async Task<RetentionReport> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await TryLockAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            RetentionLog.Skipped(logger);
+            return new RetentionReport(false, 0, 0, 0);
+        }
+
+        try
+        {
+            var now = time.GetUtcNow();
+            var cases = await CullClosedCasesAsync(now.AddDays(-settings.ClosedCasesDays), settings.BatchSize, cancellationToken).ConfigureAwait(false);
+            var deadLetters = await RepeatAsync(
+                () => maintenance.DeleteDeadLettersAsync(now.AddDays(-settings.DeadLettersDays), settings.BatchSize, cancellationToken),
+                settings.BatchSize).ConfigureAwait(false);
+            var requests = await RepeatAsync(
+                () => maintenance.DeleteProcessedRequestsAsync(now.AddDays(-settings.ProcessedMessagesDays), settings.BatchSize, cancellationToken),
+                settings.BatchSize).ConfigureAwait(false);
+            RetentionLog.Culled(logger, cases, "closed cases", settings.ClosedCasesDays);
+            RetentionLog.Culled(logger, deadLetters, "dead letters", settings.DeadLettersDays);
+            RetentionLog.Culled(logger, requests, "processed messages", settings.ProcessedMessagesDays);
+            return new RetentionReport(true, cases, deadLetters, requests);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock($1)", connection);
+            unlock.Parameters.Add(new NpgsqlParameter { Value = LockKey });
+            await unlock.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> CullClosedCasesAsync(DateTimeOffset closedBefore, int batchSize, CancellationToken cancellationToken)
+    {
+        var culled = 0;
+        var deferred = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var due = await DueCasesAsync(closedBefore, batchSize + deferred.Count, cancellationToken).ConfigureAwait(false);
+            var batch = due.Where(id => !deferred.Contains(id)).Take(batchSize).ToList();
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var done = new List<string>();
+            foreach (var id in batch)
+            {
+                try
+                {
+                    // The actor decides again on its own state: a case reopened meanwhile (it cannot be) or not yet due stays.
+                    if (await actors.AskAsync<bool>(CoordinationActors.CaseOf(new CaseId(id)), new CullCase(closedBefore), cancellationToken: cancellationToken)
+                            .ConfigureAwait(false))
+                    {
+                        done.Add(id);
+                    }
+                    else
+                    {
+                        deferred.Add(id);
+                    }
+                }
+                catch (ActorTimeoutException)
+                {
+                    deferred.Add(id);
+                }
+            }
+
+            await maintenance.DeleteDeadLettersOfAsync(CoordinationActors.Case, done, cancellationToken).ConfigureAwait(false);
+            culled += done.Count;
+        }
+
+        if (deferred.Count > 0)
+        {
+            RetentionLog.Deferred(logger, deferred.Count, "closed cases");
+        }
+
+        return culled;
+    }
+
+    private async Task<List<string>> DueCasesAsync(DateTimeOffset closedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select case_id from coord_cases where status = 'Closed' and closed_at < $1 order by closed_at, case_id limit $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = closedBefore.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private static async Task<int> RepeatAsync(Func<Task<int>> round, int batchSize)
+    {
+        var total = 0;
+        int count;
+        do
+        {
+            count = await round().ConfigureAwait(false);
+            total += count;
+        }
+        while (count == batchSize);
+        return total;
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select pg_try_advisory_lock($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = LockKey });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+}

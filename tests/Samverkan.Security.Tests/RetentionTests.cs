@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Samverkan.Actors;
+using Samverkan.Coordination;
+using Samverkan.Coordination.Cases;
+using Samverkan.Domain.Cases;
+using Samverkan.Host.Retention;
+using Samverkan.Testing;
+
+namespace Samverkan.Security.Tests;
+
+/// <summary>The culling job with the manual clock: what is due is deleted from every table, what is not stays, and the log counts.</summary>
+public sealed class RetentionTests(PostgresServerFixture postgres)
+{
+    private const string SecondChild = "c_secondlivechildaaaa";
+
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Samverkan:Retention:Enabled"] = "false", // the tests run the job themselves
+        ["Samverkan:Retention:ClosedCasesDays"] = "30",
+        ["Samverkan:Retention:DeadLettersDays"] = "30",
+    };
+
+    [Fact]
+    public async Task ClosedCaseOlderThanThePeriod_IsGoneFromEveryTable_ANewerOneStays_AndTheLogCounts()
+    {
+        await using var host = await LiveHost.StartAsync(postgres, Settings);
+        var world = new LiveWorld(host);
+        await world.SetUpAsync();
+        await world.EnrolAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool, namedPerson: null);
+        await world.EnrolAsync(SecondChild, LiveWorld.OtherSchool, namedPerson: null);
+        var old = await world.OpenAbsenceCaseAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool);
+        var recent = await world.OpenAbsenceCaseAsync(SecondChild, LiveWorld.OtherSchool);
+        using var nurse = host.As(LiveWorld.OtherSchoolNurse);
+
+        await CloseAsync(nurse, old);
+        await SettleAsync(host);
+        host.Time.Advance(TimeSpan.FromDays(20));
+        await SettleAsync(host);
+        await CloseAsync(nurse, recent);
+        host.Time.Advance(TimeSpan.FromDays(15));
+        await SettleAsync(host);
+        await InsertDeadLetterAsync(host, old, host.Time.GetUtcNow().AddDays(-1));            // the culled case's: goes with it
+        await InsertDeadLetterAsync(host, "some-other-case", host.Time.GetUtcNow().AddDays(-40)); // older than 30 days
+        await InsertDeadLetterAsync(host, "some-other-case", host.Time.GetUtcNow().AddDays(-5));  // kept
+        (await CountsAsync(host, old)).ShouldAllBe(c => c > 0, "before the run the old case is everywhere");
+        var auditBefore = await host.ScalarAsync("select count(*) from audit_log");
+
+        var report = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
+
+        report.ShouldBe(new RetentionReport(true, ClosedCases: 1, DeadLetters: 1, ProcessedMessages: report.ProcessedMessages));
+        (await CountsAsync(host, old)).ShouldAllBe(c => c == 0, "state, case row, alerts, dead letters: all deleted");
+        (await host.ScalarAsync("select count(*) from actor_timers where actor_type = 'case' and actor_key = $1", old)).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_state where actor_type = 'case' and actor_key = $1", recent)).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from coord_cases where case_id = $1", recent)).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", recent)).ShouldBeGreaterThan(0);
+        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from audit_log")).ShouldBe(auditBefore, "the audit log is the legal record: never culled");
+
+        string[] lines;
+        lock (host.Logs)
+        {
+            lines = [.. host.Logs.Where(l => l.Contains("Retention", StringComparison.Ordinal))];
+        }
+
+        lines.ShouldContain(l => l.EndsWith("Retention culled 1 closed cases (kept for 30 days)", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.EndsWith("Retention culled 1 dead letters (kept for 30 days)", StringComparison.Ordinal));
+        lines.ShouldAllBe(l => !l.Contains(LiveWorld.OrdinaryChild, StringComparison.Ordinal) && !l.Contains(old, StringComparison.Ordinal));
+
+        // The activation in memory was reset with the delete: asking the actor finds nothing and writes nothing back.
+        var actors = host.Services.GetRequiredService<IActorClient>();
+        (await actors.AskAsync<CaseState>(CoordinationActors.CaseOf(new CaseId(old)), new GetCase(), cancellationToken: Http.Token)).ShouldBeNull();
+        (await nurse.GetAsync($"/api/v1/cases/{old}", Http.Token)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        await SettleAsync(host);
+        (await CountsAsync(host, old)).ShouldAllBe(c => c == 0);
+
+        var again = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
+        again.ClosedCases.ShouldBe(0);
+        again.DeadLetters.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task WhileAnotherNodeCulls_TheJobSkips()
+    {
+        await using var host = await LiveHost.StartAsync(postgres, Settings);
+        await using var other = await host.Database.OpenConnectionAsync(Http.Token);
+        await using (var command = new NpgsqlCommand("select pg_advisory_lock($1)", other))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = RetentionJob.LockKey });
+            await command.ExecuteScalarAsync(Http.Token);
+        }
+
+        (await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token)).Ran.ShouldBeFalse();
+
+        await using (var command = new NpgsqlCommand("select pg_advisory_unlock($1)", other))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = RetentionJob.LockKey });
+            await command.ExecuteScalarAsync(Http.Token);
+        }
+
+        (await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token)).Ran.ShouldBeTrue();
+    }
+
+    private static async Task CloseAsync(HttpClient client, string caseId)
+    {
+        var response = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/transition", new { to = "Closed", reason = "Resolved" }, Http.Token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Http.Token));
+    }
+
+    private static Task SettleAsync(LiveHost host) =>
+        LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+
+    /// <summary>The case's rows: actor state, case row, alerts, dead letters (its timers are checked apart: none is left once closed).</summary>
+    private static async Task<long[]> CountsAsync(LiveHost host, string caseId) =>
+    [
+        await host.ScalarAsync("select count(*) from actor_state where actor_type = 'case' and actor_key = $1", caseId),
+        await host.ScalarAsync("select count(*) from coord_cases where case_id = $1", caseId),
+        await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", caseId),
+        await host.ScalarAsync("select count(*) from actor_dead_letters where actor_type = 'case' and actor_key = $1", caseId),
+    ];
+
+    private static async Task InsertDeadLetterAsync(LiveHost host, string caseId, DateTimeOffset failedAt)
+    {
+        await using var command = host.Database.CreateCommand(
+            """
+            insert into actor_dead_letters (partition, actor_type, actor_key, kind, payload, attempts, error, enqueued_at, failed_at)
+            values (0, 'case', $1, 'case.get.v1', '{}', 5, 'test', $2, $2)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        command.Parameters.Add(new NpgsqlParameter { Value = failedAt.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(Http.Token);
+    }
+}
