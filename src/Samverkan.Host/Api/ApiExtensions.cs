@@ -27,6 +27,7 @@ public static class ApiExtensions
         app.MapCaseApi();
         app.MapChildApi();
         Alerts.AlertApi.MapAlertApi(app);
+        Alerts.CaseAlertsApi.MapCaseAlertsApi(app);
         return app;
     }
 
