@@ -46,7 +46,8 @@ public static class CoordinationServiceCollectionExtensions
             .AddProjector<ConcernProjector>()
             .AddProjector<CaseProjector>()
             .AddProjector<AlertProjector>()
-            .AddProjector<AlertAcknowledgedProjector>();
+            .AddProjector<AlertAcknowledgedProjector>()
+            .AddProjector<WebhookOutboxProjector>();
     }
 }
 

@@ -7,6 +7,7 @@ using Samverkan.Host.Health;
 using Samverkan.Host.Hosting;
 using Samverkan.Host.Security;
 using Samverkan.Host.Telemetry;
+using Samverkan.Host.Webhooks;
 
 // `dotnet Samverkan.Host.dll migrate` applies the database migrations and exits (deployment jobs).
 var builder = WebApplication.CreateBuilder(MigrateCommand.HostArguments(args));
@@ -19,6 +20,7 @@ builder.AddSamverkanHealth();        // /health/live, /health/ready (features ad
 builder.AddSamverkanActors();        // this node of the actor runtime, with the coordination actors
 builder.AddSamverkanApi();           // the JSON API under /api/v1
 builder.AddSamverkanDemo();          // Development only: the demo municipality
+builder.AddSamverkanWebhooks();      // alerts posted to organisations' own systems (outbox, signed, retried)
 
 var app = builder.Build();
 

@@ -78,6 +78,12 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
         return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<string?> ScalarTextAsync(string sql)
+    {
+        await using var command = Database.CreateCommand(sql);
+        return (await command.ExecuteScalarAsync(TestContext.Current.CancellationToken)) as string;
+    }
+
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<T>(Json, TestContext.Current.CancellationToken))!;
 
@@ -132,6 +138,10 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
         builder.UseSetting("Samverkan:Alerts:KeepAliveInterval", "00:00:00.500");
         builder.UseSetting("Samverkan:Actors:LeaseTtl", "00:00:03");
+        builder.UseSetting("Samverkan:Webhooks:PollInterval", "00:00:00.100");
+        builder.UseSetting("Samverkan:Webhooks:InitialBackoff", "00:00:10");
+        builder.UseSetting("Samverkan:Webhooks:MaxBackoff", "00:01:00");
+        builder.UseSetting("Samverkan:Webhooks:MaxAttempts", "4");
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         if (TestContext.Current.TestOutputHelper is { } output)
         {

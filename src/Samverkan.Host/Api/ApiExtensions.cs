@@ -28,6 +28,7 @@ public static class ApiExtensions
         app.MapChildApi();
         Alerts.AlertApi.MapAlertApi(app);
         Alerts.CaseAlertsApi.MapCaseAlertsApi(app);
+        Webhooks.WebhookApi.MapWebhookApi(app);
         return app;
     }
 
