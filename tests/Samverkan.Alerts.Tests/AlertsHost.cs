@@ -23,6 +23,8 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     private readonly bool _ownsDatabase;
 
+    private string _environment = "Testing";
+
     private AlertsHost(TestDatabase database, ManualTimeProvider time, AlertTokens? tokens = null)
     {
         _database = database;
@@ -42,10 +44,10 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     public NpgsqlDataSource Database => _database.DataSource;
 
-    public static async Task<AlertsHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now)
+    public static async Task<AlertsHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now, string environment = "Testing")
     {
         var database = await postgres.CreateDatabaseAsync();
-        var host = new AlertsHost(database, new ManualTimeProvider(now));
+        var host = new AlertsHost(database, new ManualTimeProvider(now)) { _environment = environment };
         _ = host.Server; // Start now: migrations, actor node.
         return host;
     }
@@ -126,7 +128,7 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
         builder.UseSetting("Samverkan:Authentication:Issuer", AlertTokens.Issuer);
         builder.UseSetting("Samverkan:Authentication:Audience", AlertTokens.Audience);
