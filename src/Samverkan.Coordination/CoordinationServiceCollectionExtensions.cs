@@ -48,7 +48,8 @@ public static class CoordinationServiceCollectionExtensions
             .AddProjector<CaseProjector>()
             .AddProjector<AlertProjector>()
             .AddProjector<AlertAcknowledgedProjector>()
-            .AddProjector<Retention.CaseCulledProjector>();
+            .AddProjector<Retention.CaseCulledProjector>()
+            .AddProjector<WebhookOutboxProjector>();
     }
 }
 

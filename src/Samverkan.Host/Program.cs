@@ -8,6 +8,7 @@ using Samverkan.Host.Hosting;
 using Samverkan.Host.Retention;
 using Samverkan.Host.Security;
 using Samverkan.Host.Telemetry;
+using Samverkan.Host.Webhooks;
 
 // `dotnet Samverkan.Host.dll migrate` applies the database migrations and exits (deployment jobs).
 var builder = WebApplication.CreateBuilder(MigrateCommand.HostArguments(args));
@@ -21,6 +22,7 @@ builder.AddSamverkanActors();        // this node of the actor runtime, with the
 builder.AddSamverkanApi();           // the JSON API under /api/v1
 builder.AddSamverkanDemo();          // Development only: the demo municipality
 builder.AddSamverkanRetention();     // the scheduled culling job (Samverkan:Retention)
+builder.AddSamverkanWebhooks();      // alerts posted to organisations' own systems (outbox, signed, retried)
 
 var app = builder.Build();
 

@@ -23,6 +23,8 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     private readonly bool _ownsDatabase;
 
+    private string _environment = "Testing";
+
     private AlertsHost(TestDatabase database, ManualTimeProvider time, AlertTokens? tokens = null)
     {
         _database = database;
@@ -42,10 +44,10 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     public NpgsqlDataSource Database => _database.DataSource;
 
-    public static async Task<AlertsHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now)
+    public static async Task<AlertsHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now, string environment = "Testing")
     {
         var database = await postgres.CreateDatabaseAsync();
-        var host = new AlertsHost(database, new ManualTimeProvider(now));
+        var host = new AlertsHost(database, new ManualTimeProvider(now)) { _environment = environment };
         _ = host.Server; // Start now: migrations, actor node.
         return host;
     }
@@ -76,6 +78,12 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
         var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
         return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<string?> ScalarTextAsync(string sql)
+    {
+        await using var command = Database.CreateCommand(sql);
+        return (await command.ExecuteScalarAsync(TestContext.Current.CancellationToken)) as string;
     }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
@@ -120,7 +128,7 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
         builder.UseSetting("Samverkan:Authentication:Issuer", AlertTokens.Issuer);
         builder.UseSetting("Samverkan:Authentication:Audience", AlertTokens.Audience);
@@ -132,6 +140,10 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
         builder.UseSetting("Samverkan:Alerts:KeepAliveInterval", "00:00:00.500");
         builder.UseSetting("Samverkan:Actors:LeaseTtl", "00:00:03");
+        builder.UseSetting("Samverkan:Webhooks:PollInterval", "00:00:00.100");
+        builder.UseSetting("Samverkan:Webhooks:InitialBackoff", "00:00:10");
+        builder.UseSetting("Samverkan:Webhooks:MaxBackoff", "00:01:00");
+        builder.UseSetting("Samverkan:Webhooks:MaxAttempts", "4");
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         if (TestContext.Current.TestOutputHelper is { } output)
         {

@@ -40,6 +40,7 @@ public sealed class InboxActor : Actor<InboxState>
             c.State = c.State with { Open = open, Delivered = c.State.Delivered + 1 };
             var staff = new StaffId(c.Self.Key);
             c.Project(new AlertRow(m.AlertKey, staff, m.Alert));
+            c.Project(new WebhookOutboxRow(m.AlertKey, c.Now));
             if (AlertEscalation.Escalates(m))
             {
                 c.SetTimer(AlertEscalation.TimerName(m.AlertKey), AlertEscalation.DeadlineFor(m.Alert.Severity, c.Now), new EscalateAlert(m.AlertKey, m.Alert));

@@ -27,6 +27,8 @@ public static class AlertApi
         group.MapGet("/", ListAsync).WithName("ListAlerts").WithSummary("The caller's alerts, newest first.");
         group.MapGet("/stream", AlertStream.Open).WithName("StreamAlerts")
             .WithSummary("Server-Sent Events of the caller's alerts; resumes after Last-Event-ID.");
+        group.MapGet("/{alert}", GetAsync).WithName("GetAlert")
+            .WithSummary("One of the caller's alerts, by its key (URL-encoded) or stream id.");
         group.MapPost("/{alert}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeAlert")
             .WithSummary("Acknowledges one of the caller's alerts, by its key (URL-encoded) or stream id. Idempotent.");
         return group;
@@ -52,6 +54,21 @@ public static class AlertApi
         // The children a list names are audited like any read of their data; if the audit cannot be written, nothing is shown.
         await audit.RecordChildrenAsync(http, items.Select(i => new PseudonymousKey(i.ChildKey)), AuditAction.List, "alert list").ConfigureAwait(false);
         return TypedResults.Ok(new AlertPage(items, page, pageSize, total));
+    }
+
+    private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> GetAsync(
+        string alert, HttpContext http, NpgsqlDataSource database, IAuditLog audit, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        var found = await AlertStore.FindAsync(database, caller.Staff, Uri.UnescapeDataString(alert), cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return ApiProblems.NotFound("alert");
+        }
+
+        // Reading an alert reads about its child: audited before it is shown.
+        await audit.RecordChildrenAsync(http, [new PseudonymousKey(found.ChildKey)], AuditAction.Read, "alert").ConfigureAwait(false);
+        return TypedResults.Ok(found);
     }
 
     private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> AcknowledgeAsync(

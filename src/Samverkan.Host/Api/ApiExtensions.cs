@@ -30,6 +30,8 @@ public static class ApiExtensions
         Alerts.AlertApi.MapAlertApi(app);
         app.MapCaseWorkApi();
         app.MapChildCaseWorkApi();
+        Alerts.CaseAlertsApi.MapCaseAlertsApi(app);
+        Webhooks.WebhookApi.MapWebhookApi(app);
         return app;
     }
 

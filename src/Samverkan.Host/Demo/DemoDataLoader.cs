@@ -90,6 +90,7 @@ public static class DemoExtensions
         if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("Samverkan:Demo:Enabled", true))
         {
             builder.Services.AddHostedService<DemoDataLoader>();
+            builder.AddSamverkanDemoSimulator();
         }
 
         return builder;
