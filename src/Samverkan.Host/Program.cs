@@ -1,5 +1,6 @@
 using Samverkan.Host.Actors;
 using Samverkan.Host.Api;
+using Samverkan.Host.Dashboard;
 using Samverkan.Host.Database;
 using Samverkan.Host.Demo;
 using Samverkan.Host.Errors;
@@ -18,6 +19,7 @@ builder.AddSamverkanSecurity();      // tokens, session cookie, policies (authen
 builder.AddSamverkanHealth();        // /health/live, /health/ready (features add readiness checks)
 builder.AddSamverkanActors();        // this node of the actor runtime, with the coordination actors
 builder.AddSamverkanApi();           // the JSON API under /api/v1
+builder.AddSamverkanDashboard();     // the live dashboard (Blazor components rendered on the server)
 builder.AddSamverkanDemo();          // Development only: the demo municipality
 
 var app = builder.Build();
@@ -32,5 +34,6 @@ app.UseSamverkanSecurity();         // authentication, rate limits, authorizatio
 app.MapHealth();
 app.MapOpenApi();
 app.MapSamverkanApi();
+app.MapSamverkanDashboard();
 
 return await app.RunSamverkanAsync();
