@@ -31,6 +31,8 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
 
     public ManualTimeProvider Time { get; }
 
+    public int Port => _port;
+
     public string BaseUrl => $"http://127.0.0.1:{_port}";
 
     public NpgsqlDataSource Database => _database.DataSource;

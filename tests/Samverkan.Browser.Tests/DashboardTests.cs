@@ -120,6 +120,35 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
     }
 
     [Fact]
+    public async Task CasePage_ThatLosesItsConnection_SaysSo_AndCatchesUpWhenBack()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var caseId = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' and acknowledged_at is null order by opened_at, case_id limit 1"))!;
+        await using var proxy = new TcpProxy(host.Port);
+        var through = $"http://127.0.0.1:{proxy.Port}";
+        await using var context = await browser.Browser.NewContextAsync(Laptop);
+        var page = await SignInAsync(context, host, "karin.kurator", through);
+        await page.GotoAsync($"{through}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Ännu inte kvitterat", new() { Timeout = 20_000 });
+
+        // The network goes; meanwhile the principal acknowledges the case through the API.
+        proxy.Cut();
+        var banner = page.Locator("#components-reconnect-modal .reconnect-lost");
+        await Assertions.Expect(banner).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(banner).ToHaveTextAsync("Anslutningen bröts – återansluter…");
+        await Screenshots.SaveAsync(page, "case-page-connection-lost");
+        using var principal = await host.ClientForAsync("anna.rektor");
+        var acknowledge = await principal.PostAsync($"/api/v1/cases/{Uri.EscapeDataString(caseId)}/acknowledge", null, TestContext.Current.CancellationToken);
+        acknowledge.StatusCode.ShouldBe(HttpStatusCode.OK, await acknowledge.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        // The network returns: the banner goes and the page shows what happened meanwhile, without reload.
+        proxy.Restore();
+        await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Anna Lindqvist", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
     public async Task Dashboard_WithoutSession_RedirectsToSignIn_AndSpeaksEnglishOnRequest()
     {
         await using var host = await DashboardHost.StartAsync(postgres);
@@ -141,12 +170,13 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
     private static BrowserNewContextOptions Tablet => new() { ViewportSize = new() { Width = 820, Height = 1180 }, Locale = "sv-SE", HasTouch = true };
 
     /// <summary>Opens the dashboard, is sent to the Development sign-in, signs in as <paramref name="staff"/> and lands on the overview.</summary>
-    private static async Task<IPage> SignInAsync(IBrowserContext context, DashboardHost host, string staff)
+    private static async Task<IPage> SignInAsync(IBrowserContext context, DashboardHost host, string staff, string? baseUrl = null)
     {
+        baseUrl ??= host.BaseUrl;
         var page = await context.NewPageAsync();
-        await page.GotoAsync(host.BaseUrl + "/");
+        await page.GotoAsync(baseUrl + "/");
         await page.Locator("tr", new() { HasText = staff }).GetByRole(AriaRole.Button).ClickAsync();
-        await page.WaitForURLAsync(host.BaseUrl + "/");
+        await page.WaitForURLAsync(baseUrl + "/");
         await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync(Visible);
         return page;
     }

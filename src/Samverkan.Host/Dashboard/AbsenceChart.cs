@@ -51,7 +51,7 @@ public static class AbsenceChart
 
         if (shown.Count > 0)
         {
-            var slot = plotWidth / (double)MaxWeeks;
+            var slot = plotWidth / (double)Math.Max(shown.Count, 6);
             var bar = slot * 0.6;
             for (var i = 0; i < shown.Count; i++)
             {

@@ -17,6 +17,10 @@ public sealed class DashboardText
     /// <summary>The cookie that keeps the chosen language (no personal data).</summary>
     public const string CookieName = "samverkan.language";
 
+    // Before Sv and En: static fields initialise in order.
+    private static readonly CultureInfo SwedishCulture = CultureInfo.GetCultureInfo("sv-SE");
+    private static readonly CultureInfo EnglishCulture = CultureInfo.GetCultureInfo("en-GB");
+
     public static readonly DashboardText Sv = new(Swedish);
     public static readonly DashboardText En = new(English);
 
@@ -139,9 +143,6 @@ public sealed class DashboardText
         ["case.timeline.empty"] = ("Inga händelser.", "No events."),
         ["case.team"] = ("Team {0}", "Team {0}"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    private static readonly CultureInfo SwedishCulture = CultureInfo.GetCultureInfo("sv-SE");
-    private static readonly CultureInfo EnglishCulture = CultureInfo.GetCultureInfo("en-GB");
 
     private DashboardText(string language)
     {
