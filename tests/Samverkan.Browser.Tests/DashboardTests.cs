@@ -80,6 +80,8 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await counsellorPage.GetByTestId("acknowledge").ClickAsync();
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Maria Dahl", new() { Timeout = 20_000 });
         await Assertions.Expect(counsellorPage.Locator("h1 [data-status]")).ToHaveTextAsync("Kvitterat");
+        await counsellorPage.GetByRole(AriaRole.Link, new() { Name = "← Tillbaka till översikten" }).ClickAsync();
+        await Assertions.Expect(counsellorPage.Locator($"li[data-alert='{alertId}'] .alert-state")).ToHaveTextAsync("Kvitterad", new() { Timeout = 20_000 });
 
         // The social worker's page follows, without reload.
         await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Kvitterat", new() { Timeout = 20_000 });

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Npgsql;
 using Samverkan.Actors;
 using Samverkan.Coordination;
+using Samverkan.Coordination.Alerts;
 using Samverkan.Coordination.Cases;
 using Samverkan.Coordination.Children;
 using Samverkan.Domain.Cases;
@@ -265,8 +266,44 @@ public sealed class DashboardData(
         return new CaseView(state, weeks, state.IsParticipant(acting), staffNames, teamNames, schoolName);
     }
 
-    public Task<ActionOutcome> AcknowledgeAsync(DashboardUser user, string caseId, CancellationToken cancellationToken) =>
-        CommandAsync(user, caseId, by => new AcknowledgeCase(by), "ack", cancellationToken);
+    /// <summary>Acknowledges the case, and the person's own alerts about it (they have now seen it).</summary>
+    public async Task<ActionOutcome> AcknowledgeAsync(DashboardUser user, string caseId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var outcome = await CommandAsync(user, caseId, by => new AcknowledgeCase(by), "ack", cancellationToken).ConfigureAwait(false);
+        if (outcome.Ok)
+        {
+            await AcknowledgeAlertsOfCaseAsync(user, caseId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Acknowledges one of the person's alerts (by its stream id), and its case when that still waits for acknowledgement
+    /// (then with the case's access check and audit). Someone else's alert is "not found", as in the API.
+    /// </summary>
+    public async Task<ActionOutcome> AcknowledgeAlertAsync(DashboardUser user, long alertId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var alert = await AlertStore.FindAsync(database, user.Caller.Staff, alertId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken)
+            .ConfigureAwait(false);
+        if (alert is null)
+        {
+            return new ActionOutcome(false, null);
+        }
+
+        if (alert.CaseId is { } caseId && await CaseAwaitsAcknowledgementAsync(caseId, cancellationToken).ConfigureAwait(false))
+        {
+            var outcome = await CommandAsync(user, caseId, by => new AcknowledgeCase(by), "ack", cancellationToken).ConfigureAwait(false);
+            if (!outcome.Ok)
+            {
+                return outcome;
+            }
+        }
+
+        return await AcknowledgeAlertKeyAsync(user, alert.AlertKey, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<ActionOutcome> CloseAsync(DashboardUser user, string caseId, CloseReason reason, string? note, CancellationToken cancellationToken) =>
         CommandAsync(user, caseId, by => new TransitionCase(CaseStatus.Closed, by, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim()), "close", cancellationToken);
@@ -293,6 +330,49 @@ public sealed class DashboardData(
         {
             return new ActionOutcome(false, null);
         }
+    }
+
+    private async Task AcknowledgeAlertsOfCaseAsync(DashboardUser user, string caseId, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await using (var command = database.CreateCommand(
+            "select alert_key from coord_alerts where staff_id = $1 and case_id = $2 and acknowledged_at is null order by id"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = user.Caller.Staff.Value });
+            command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            await AcknowledgeAlertKeyAsync(user, key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ActionOutcome> AcknowledgeAlertKeyAsync(DashboardUser user, string alertKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await actors.AskAsync<CommandResult>(
+                CoordinationActors.InboxOf(user.Caller.Staff), new AcknowledgeAlert(alertKey), $"dashboard-alert-ack:{user.Caller.Staff.Value}:{alertKey}",
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return result is { Ok: true } ? ActionOutcome.Done : new ActionOutcome(false, result?.Message ?? result?.Code);
+        }
+        catch (ActorTimeoutException)
+        {
+            return new ActionOutcome(false, null);
+        }
+    }
+
+    private async Task<bool> CaseAwaitsAcknowledgementAsync(string caseId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("select count(*) from coord_cases where case_id = $1 and status = 'Open' and acknowledged_at is null");
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
     }
 
     private static ActingStaff Acting(DashboardUser user) =>

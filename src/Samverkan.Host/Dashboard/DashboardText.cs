@@ -82,7 +82,7 @@ public sealed class DashboardText
         ["col.count"] = ("Antal", "Count"),
         ["col.reported"] = ("Inkommen", "Received"),
         ["col.category"] = ("Kategori", "Category"),
-        ["col.watchends"] = ("Bevakningen upphör", "Watch ends"),
+        ["col.watchends"] = ("Upphör", "Ends"),
         ["col.waited"] = ("Väntat", "Waited"),
         ["col.case"] = ("Ärende", "Case"),
 
@@ -95,6 +95,7 @@ public sealed class DashboardText
         ["alert.acknowledged"] = ("Kvitterad", "Acknowledged"),
         ["alert.new"] = ("Ny", "New"),
         ["alert.open"] = ("Öppna ärendet", "Open the case"),
+        ["alert.acknowledge"] = ("Kvittera", "Acknowledge"),
 
         ["case.title"] = ("Ärende", "Case"),
         ["case.back"] = ("Tillbaka till översikten", "Back to the overview"),
