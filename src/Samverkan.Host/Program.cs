@@ -1,5 +1,6 @@
 using Samverkan.Host.Actors;
 using Samverkan.Host.Api;
+using Samverkan.Host.Dashboard;
 using Samverkan.Host.Database;
 using Samverkan.Host.Demo;
 using Samverkan.Host.Errors;
@@ -20,6 +21,7 @@ builder.AddSamverkanSecurity();      // tokens, session cookie, policies (authen
 builder.AddSamverkanHealth();        // /health/live, /health/ready (features add readiness checks)
 builder.AddSamverkanActors();        // this node of the actor runtime, with the coordination actors
 builder.AddSamverkanApi();           // the JSON API under /api/v1
+builder.AddSamverkanDashboard();     // the live dashboard (Blazor components rendered on the server)
 builder.AddSamverkanDemo();          // Development only: the demo municipality
 builder.AddSamverkanRetention();     // the scheduled culling job (Samverkan:Retention)
 builder.AddSamverkanWebhooks();      // alerts posted to organisations' own systems (outbox, signed, retried)
@@ -36,5 +38,6 @@ app.UseSamverkanSecurity();         // authentication, rate limits, authorizatio
 app.MapHealth();
 app.MapOpenApi();
 app.MapSamverkanApi();
+app.MapSamverkanDashboard();
 
 return await app.RunSamverkanAsync();

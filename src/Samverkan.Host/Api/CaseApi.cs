@@ -31,6 +31,9 @@ public sealed record TransitionRequest(CaseStatus? To, CloseReason? Reason, stri
 
 public sealed record DecisionNotToActRequest(string? Reason);
 
+/// <summary>The filters of a case list; null or false: not filtered.</summary>
+internal sealed record CaseFilter(string? School = null, string? Team = null, CaseStatus? Status = null, CaseKind? Kind = null, bool Overdue = false);
+
 /// <summary>
 /// Joint cases: lists by school, team and municipality (filters, paging), one case, and the first steps of case work:
 /// acknowledge, move through the lifecycle, record a decision not to act.
@@ -95,37 +98,9 @@ public static class CaseApi
 
         var caller = http.GetCaller();
         var teams = await CallerTeamsAsync(database, caller.Staff, cancellationToken).ConfigureAwait(false);
-        await using var command = database.CreateCommand(ListSql);
-        object?[] parameters =
-        [
-            caller.Municipality.Value, caller.Staff.Value, teams.ToArray(), caller.Organisation.Value, caller.IsCoordinator,
-            school, team, status?.ToString(), kind?.ToString(), overdue, time.GetUtcNow(), pageSize, (page - 1) * pageSize,
-        ];
-        foreach (var value in parameters)
-        {
-            command.Parameters.Add(value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = value });
-        }
-
-        var items = new List<CaseSummary>();
-        long total = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            items.Add(new CaseSummary(
-                reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                reader.GetFieldValue<DateTimeOffset>(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                reader.GetBoolean(9),
-                reader.GetInt32(10),
-                reader.GetFieldValue<string[]>(11)));
-            total = reader.GetInt64(12);
-        }
+        var (items, total) = await QueryAsync(
+            database, caller, teams, new CaseFilter(school, team, status, kind, overdue), time.GetUtcNow(), page, pageSize, cancellationToken)
+            .ConfigureAwait(false);
 
         // The children a list names are audited like any read of their data; if the audit cannot be written, nothing is shown.
         var audit = http.RequestServices.GetRequiredService<IAuditLog>();
@@ -187,6 +162,50 @@ public static class CaseApi
             actors, CoordinationActors.CaseOf(new CaseId(caseId)), command(by), ActorCalls.IdempotencyKey(http, $"case-{scope}:{caseId}"), cancellationToken)
             .ConfigureAwait(false);
         return problem is null ? TypedResults.Ok() : problem;
+    }
+
+    /// <summary>
+    /// The cases <paramref name="caller"/> may see (need-to-know, see <see cref="ListSql"/>), newest first, with the total;
+    /// the child's key only where the caller may see the child. Used by the list endpoint and the dashboard, which audit
+    /// the children they show.
+    /// </summary>
+    internal static async Task<(List<CaseSummary> Items, long Total)> QueryAsync(
+        NpgsqlDataSource database, Caller caller, ImmutableArray<string> teams, CaseFilter filter, DateTimeOffset now, int page, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(ListSql);
+        object?[] parameters =
+        [
+            caller.Municipality.Value, caller.Staff.Value, teams.ToArray(), caller.Organisation.Value, caller.IsCoordinator,
+            filter.School, filter.Team, filter.Status?.ToString(), filter.Kind?.ToString(), filter.Overdue, now, pageSize, (page - 1) * pageSize,
+        ];
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = value });
+        }
+
+        var items = new List<CaseSummary>();
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(new CaseSummary(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetBoolean(9),
+                reader.GetInt32(10),
+                reader.GetFieldValue<string[]>(11)));
+            total = reader.GetInt64(12);
+        }
+
+        return (items, total);
     }
 
     /// <summary>

@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Samverkan.Domain.Cases;
+using Samverkan.Domain.Children;
+using Samverkan.Host.Alerts;
+using Samverkan.Host.Api;
+using Samverkan.Host.Security;
+
+namespace Samverkan.Host.Dashboard;
+
+/// <summary>The signed-in person of a dashboard circuit: the caller from the session, their teams and display name.</summary>
+public sealed record DashboardUser(Caller Caller, ImmutableArray<string> Teams, string DisplayName)
+{
+    /// <summary>Which overview the person gets.</summary>
+    public DashboardRole Role =>
+        Caller.IsCoordinator ? DashboardRole.Coordinator
+        : Caller.Agency == Domain.Organisation.Agency.SocialServices ? DashboardRole.SocialServices
+        : Caller.Agency == Domain.Organisation.Agency.School ? DashboardRole.SchoolTeam
+        : DashboardRole.Other;
+}
+
+public enum DashboardRole
+{
+    SchoolTeam,
+    SocialServices,
+    Coordinator,
+    Other,
+}
+
+/// <summary>A case in a list with what it expects of the viewer.</summary>
+public sealed record DashboardCase(CaseSummary Summary, string? SchoolName, bool Participating);
+
+public sealed record SchoolTeamOverview(IReadOnlyList<DashboardCase> Cases, IReadOnlyList<AlertView> Alerts, IReadOnlyList<string> SchoolNames);
+
+public sealed record PendingConcern(string ConcernId, string ChildKey, string? SchoolName, string Category, DateOnly ReportedOn);
+
+public sealed record WatchedChild(string ChildKey, string? SchoolName, DateTimeOffset WatchUntil, bool Mine);
+
+public sealed record SocialServicesOverview(
+    IReadOnlyList<DashboardCase> Cases, IReadOnlyList<PendingConcern> Concerns, IReadOnlyList<WatchedChild> Watches, IReadOnlyList<string> SchoolNames);
+
+/// <summary>A count under a label (a status, school or kind).</summary>
+public sealed record Count(string Key, string Label, long Value);
+
+/// <summary>An open case as the coordinator sees it: no child; the case id only when the coordinator takes part.</summary>
+public sealed record WaitingCase(string? CaseId, string? SchoolName, string Kind, string Status, DateTimeOffset OpenedAt);
+
+public sealed record CoordinatorOverview(
+    long OpenCases,
+    long UnacknowledgedAlerts,
+    long OverdueAcknowledgements,
+    long InFollowUp,
+    IReadOnlyList<Count> ByStatus,
+    IReadOnlyList<Count> BySchool,
+    IReadOnlyList<Count> ByKind,
+    IReadOnlyList<WaitingCase> Waiting);
+
+/// <summary>
+/// A case page: the case (timeline entries restricted to another agency removed), the child's weekly absence when the
+/// viewer may see attendance (null otherwise), and the names of the staff, teams and school it mentions.
+/// </summary>
+public sealed record CaseView(
+    CaseState Case,
+    ImmutableArray<WeeklyAbsence>? Weeks,
+    bool Participating,
+    IReadOnlyDictionary<string, string> StaffNames,
+    IReadOnlyDictionary<string, string> TeamNames,
+    string? SchoolName);
+
+/// <summary>What became of an action taken on the dashboard.</summary>
+public sealed record ActionOutcome(bool Ok, string? Message)
+{
+    public static ActionOutcome Done { get; } = new(true, null);
+}

@@ -1,0 +1,294 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Common;
+
+namespace Samverkan.Host.Dashboard;
+
+/// <summary>
+/// The dashboard's words in Swedish (the default) and English, and Swedish-style dates and numbers
+/// ("1 dec. 2026", "20,5 %"). A small table instead of resource files: the UI has a few hundred words.
+/// </summary>
+public sealed class DashboardText
+{
+    public const string Swedish = "sv";
+    public const string English = "en";
+
+    /// <summary>The cookie that keeps the chosen language (no personal data).</summary>
+    public const string CookieName = "samverkan.language";
+
+    // Before Sv and En: static fields initialise in order.
+    private static readonly CultureInfo SwedishCulture = CultureInfo.GetCultureInfo("sv-SE");
+    private static readonly CultureInfo EnglishCulture = CultureInfo.GetCultureInfo("en-GB");
+
+    public static readonly DashboardText Sv = new(Swedish);
+    public static readonly DashboardText En = new(English);
+
+    private static readonly FrozenDictionary<string, (string Sv, string En)> Table = new Dictionary<string, (string Sv, string En)>(StringComparer.Ordinal)
+    {
+        ["app.title"] = ("Samverkan", "Samverkan"),
+        ["app.tagline"] = ("Samordnat stöd för barn och unga", "Coordinated support for children and young people"),
+        ["nav.home"] = ("Översikt", "Overview"),
+        ["nav.skip"] = ("Hoppa till innehållet", "Skip to content"),
+        ["nav.signout"] = ("Logga ut", "Sign out"),
+        ["nav.language"] = ("In English", "På svenska"),
+        ["live.connected"] = ("Uppdateras automatiskt", "Updates automatically"),
+        ["live.lost"] = ("Anslutningen bröts – återansluter…", "Connection lost – reconnecting…"),
+        ["live.failed"] = ("Anslutningen kunde inte återupprättas.", "The connection could not be restored."),
+        ["live.reload"] = ("Ladda om sidan", "Reload the page"),
+        ["live.updated"] = ("Senast uppdaterad", "Last updated"),
+        ["loading"] = ("Hämtar…", "Loading…"),
+        ["error.unavailable"] = ("Uppgifterna kan inte visas just nu. Försök igen om en stund.", "The information cannot be shown right now. Try again shortly."),
+        ["error.notfound"] = ("Ärendet finns inte, eller så har du inte behörighet att se det.", "The case does not exist, or you are not allowed to see it."),
+        ["error.nosession"] = ("Du är inte inloggad.", "You are not signed in."),
+
+        ["school.title"] = ("Elevhälsan", "Student health"),
+        ["school.cases"] = ("Vår skolas öppna ärenden", "Our school's open cases"),
+        ["school.cases.empty"] = ("Inga öppna ärenden just nu.", "No open cases right now."),
+        ["school.alerts"] = ("Mina aviseringar", "My alerts"),
+        ["school.alerts.empty"] = ("Du har inga aviseringar.", "You have no alerts."),
+        ["social.title"] = ("Socialtjänsten", "Social services"),
+        ["social.cases"] = ("Ärenden på mina skolor", "Cases at my schools"),
+        ["social.cases.empty"] = ("Inga öppna ärenden på dina skolor.", "No open cases at your schools."),
+        ["social.concerns"] = ("Orosanmälningar som väntar på beslut", "Reports of concern awaiting a decision"),
+        ["social.concerns.empty"] = ("Inga orosanmälningar väntar på beslut.", "No reports of concern await a decision."),
+        ["social.watches"] = ("Barn under bevakning", "Children under watch"),
+        ["social.watches.empty"] = ("Inga barn är under bevakning.", "No children are under watch."),
+        ["coord.title"] = ("Samordning", "Coordination"),
+        ["coord.privacy"] = ("Endast sammanställningar: enskilda barn visas bara i ärenden där du själv deltar.",
+            "Aggregates only: individual children are shown only in cases you take part in."),
+        ["coord.open"] = ("Öppna ärenden", "Open cases"),
+        ["coord.unacked"] = ("Okvitterade aviseringar", "Unacknowledged alerts"),
+        ["coord.overdue"] = ("Försenade kvitteringar", "Overdue acknowledgements"),
+        ["coord.followup"] = ("Ärenden i uppföljning", "Cases in follow-up"),
+        ["coord.bystatus"] = ("Per status", "By status"),
+        ["coord.byschool"] = ("Per skola", "By school"),
+        ["coord.bykind"] = ("Per typ", "By kind"),
+        ["coord.waiting"] = ("Längst väntetid", "Waiting longest"),
+        ["coord.waiting.empty"] = ("Inga ärenden väntar.", "No cases are waiting."),
+        ["coord.days"] = ("dagar", "days"),
+        ["coord.participant"] = ("Du deltar", "You take part"),
+        ["other.title"] = ("Mina ärenden", "My cases"),
+
+        ["col.child"] = ("Barn", "Child"),
+        ["col.school"] = ("Skola", "School"),
+        ["col.kind"] = ("Typ", "Kind"),
+        ["col.status"] = ("Status", "Status"),
+        ["col.severity"] = ("Angelägenhet", "Severity"),
+        ["col.opened"] = ("Öppnat", "Opened"),
+        ["col.expects"] = ("Förväntas av dig", "Expected of you"),
+        ["col.alert"] = ("Avisering", "Alert"),
+        ["col.raised"] = ("Skickad", "Sent"),
+        ["col.count"] = ("Antal", "Count"),
+        ["col.reported"] = ("Inkommen", "Received"),
+        ["col.category"] = ("Kategori", "Category"),
+        ["col.watchends"] = ("Upphör", "Ends"),
+        ["col.waited"] = ("Väntat", "Waited"),
+        ["col.case"] = ("Ärende", "Case"),
+
+        ["expects.acknowledge"] = ("Kvittera senast {0}", "Acknowledge by {0}"),
+        ["expects.acknowledge.late"] = ("Kvittering försenad sedan {0}", "Acknowledgement overdue since {0}"),
+        ["expects.plan"] = ("Planera insatser tillsammans", "Plan the support together"),
+        ["expects.act"] = ("Genomför planens åtgärder", "Carry out the plan's actions"),
+        ["expects.followup"] = ("Följ upp och ta ställning till avslut", "Follow up and decide on closing"),
+        ["expects.none"] = ("Inget just nu", "Nothing right now"),
+        ["alert.acknowledged"] = ("Kvitterad", "Acknowledged"),
+        ["alert.new"] = ("Ny", "New"),
+        ["alert.open"] = ("Öppna ärendet", "Open the case"),
+        ["alert.acknowledge"] = ("Kvittera", "Acknowledge"),
+
+        ["case.title"] = ("Ärende", "Case"),
+        ["case.back"] = ("Tillbaka till översikten", "Back to the overview"),
+        ["case.trigger"] = ("Anledning och underlag", "Trigger and evidence"),
+        ["case.evidence.empty"] = ("Inget underlag registrerat.", "No evidence recorded."),
+        ["case.absence"] = ("Frånvaro per vecka", "Absence per week"),
+        ["case.absence.hidden"] = ("Frånvarouppgifter visas inte för dig i det här ärendet.", "Absence figures are not shown to you in this case."),
+        ["case.absence.empty"] = ("Ingen frånvaro registrerad.", "No absence registered."),
+        ["case.absence.chart"] = ("Diagram: frånvaro i procent av erbjuden tid per vecka, de senaste {0} veckorna. Högst {1} vecka {2}.",
+            "Chart: absence as a percentage of offered time per week, the last {0} weeks. Highest {1} in week {2}."),
+        ["case.absence.week"] = ("v.", "wk"),
+        ["case.participants"] = ("Deltagare", "Participants"),
+        ["case.acknowledged.by"] = ("Kvitterat av {0}, {1}", "Acknowledged by {0}, {1}"),
+        ["case.acknowledged.late"] = ("(efter tidsfristen)", "(after the deadline)"),
+        ["case.acknowledged.not"] = ("Ännu inte kvitterat. Tidsfrist {0}.", "Not acknowledged yet. Deadline {0}."),
+        ["case.lead"] = ("Samordnande", "Lead"),
+        ["case.plan"] = ("Plan", "Plan"),
+        ["case.plan.empty"] = ("Ingen plan ännu.", "No plan yet."),
+        ["case.meetings"] = ("Möten", "Meetings"),
+        ["case.meetings.empty"] = ("Inga möten registrerade.", "No meetings recorded."),
+        ["case.timeline"] = ("Händelser", "Timeline"),
+        ["case.actions"] = ("Åtgärder", "Actions"),
+        ["case.action.acknowledge"] = ("Kvittera ärendet", "Acknowledge the case"),
+        ["case.action.acknowledge.help"] = ("Bekräfta att du har sett ärendet och tar del i det.", "Confirm that you have seen the case and take part in it."),
+        ["case.action.close"] = ("Avsluta ärendet", "Close the case"),
+        ["case.action.close.reason"] = ("Skäl", "Reason"),
+        ["case.action.close.note"] = ("Kommentar (krävs vid Annat skäl)", "Note (required for Other)"),
+        ["case.action.takelead"] = ("Ta samordningsansvar", "Take the lead"),
+        ["case.action.plan"] = ("Lägg till åtgärd i planen", "Add a plan action"),
+        ["case.action.plan.what"] = ("Åtgärd", "Action"),
+        ["case.action.plan.owner"] = ("Ansvarig (personal-id)", "Owner (staff id)"),
+        ["case.action.plan.due"] = ("Klart senast", "Due"),
+        ["case.action.meeting"] = ("Registrera möte", "Record a meeting"),
+        ["case.action.meeting.date"] = ("Datum", "Date"),
+        ["case.action.meeting.notes"] = ("Anteckning", "Notes"),
+        ["case.action.submit"] = ("Spara", "Save"),
+        ["case.action.done"] = ("Sparat.", "Saved."),
+        ["case.action.refused"] = ("Det gick inte: {0}", "That did not work: {0}"),
+        ["case.action.busy"] = ("Systemet är upptaget. Försök igen.", "The system is busy. Try again."),
+        ["case.action.note.required"] = ("Skriv en kommentar när skälet är Annat.", "Write a note when the reason is Other."),
+        ["case.closed"] = ("Ärendet är avslutat: {0}.", "The case is closed: {0}."),
+        ["case.protected"] = ("Skyddade personuppgifter: skola och ort visas inte.", "Protected identity: school and location are not shown."),
+        ["case.child"] = ("Barn (pseudonym)", "Child (pseudonym)"),
+        ["case.evidence.rule"] = ("Regel {0}: {1}", "Rule {0}: {1}"),
+        ["case.evidence.concern"] = ("Orosanmälan {0}", "Report of concern {0}"),
+        ["case.timeline.empty"] = ("Inga händelser.", "No events."),
+        ["case.team"] = ("Team {0}", "Team {0}"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private DashboardText(string language)
+    {
+        Language = language;
+        Culture = language == English ? EnglishCulture : SwedishCulture;
+    }
+
+    /// <summary><see cref="Swedish"/> or <see cref="English"/>.</summary>
+    public string Language { get; }
+
+    public CultureInfo Culture { get; }
+
+    public bool IsEnglish => Language == English;
+
+    /// <summary>The text for <paramref name="language"/> (Swedish unless it is exactly <see cref="English"/>).</summary>
+    public static DashboardText For(string? language) => string.Equals(language, English, StringComparison.Ordinal) ? En : Sv;
+
+    public string this[string key] => Table.TryGetValue(key, out var text) ? (IsEnglish ? text.En : text.Sv) : key;
+
+    public string Format(string key, params object?[] arguments) => string.Format(Culture, this[key], arguments);
+
+    /// <summary>A date in Swedish time: "1 dec. 2026" (Swedish) or "1 Dec 2026" (English).</summary>
+    public string Date(DateTimeOffset instant) => Date(SwedishTime.DateOf(instant));
+
+    public string Date(DateOnly date) => date.ToString("d MMM yyyy", Culture);
+
+    /// <summary>A date and time in Swedish time: "1 dec. 2026 14:05".</summary>
+    public string DateTime(DateTimeOffset instant) => SwedishTime.ToLocal(instant).ToString("d MMM yyyy HH:mm", Culture);
+
+    /// <summary>A percentage: "20,5 %" (Swedish, with a non-breaking space) or "20.5%" (English).</summary>
+    public string Percent(decimal value) =>
+        IsEnglish ? value.ToString("0.#", Culture) + "%" : value.ToString("0.#", Culture) + "\u00a0%";
+
+    public string Number(long value) => value.ToString("N0", Culture);
+
+    public string Status(string status) => (status, IsEnglish) switch
+    {
+        ("Open", false) => "Nytt",
+        ("Acknowledged", false) => "Kvitterat",
+        ("Planning", false) => "Planering",
+        ("Active", false) => "Pågår",
+        ("FollowUp", false) => "Uppföljning",
+        ("Closed", false) => "Avslutat",
+        ("FollowUp", true) => "Follow-up",
+        (_, true) => status,
+        _ => status,
+    };
+
+    public string Kind(string kind) => (kind, IsEnglish) switch
+    {
+        ("AbsenceFollowUp", false) => "Frånvaro",
+        ("ConcernFollowUp", false) => "Upprepad oro",
+        ("WatchSignal", false) => "Signal under bevakning",
+        ("Sip", false) => "SIP",
+        ("PlacedChildFollowUp", false) => "Placerat barn, uppföljning",
+        ("Other", false) => "Övrigt",
+        ("AbsenceFollowUp", true) => "Absence",
+        ("ConcernFollowUp", true) => "Repeated concern",
+        ("WatchSignal", true) => "Signal under watch",
+        ("Sip", true) => "Coordinated plan (SIP)",
+        ("PlacedChildFollowUp", true) => "Placed child follow-up",
+        _ => kind,
+    };
+
+    public string Severity(string severity) => (severity, IsEnglish) switch
+    {
+        ("Normal", false) => "Normal",
+        ("High", false) => "Hög",
+        ("Urgent", false) => "Brådskande",
+        _ => severity,
+    };
+
+    public string Agency(string agency) => (agency, IsEnglish) switch
+    {
+        ("School", false) => "Skola",
+        ("SocialServices", false) => "Socialtjänst",
+        ("ChildHealthCentre", false) => "Barnhälsovård",
+        ("ChildPsychiatry", false) => "Barn- och ungdomspsykiatri",
+        ("PrimaryCare", false) => "Vårdcentral",
+        ("Police", false) => "Polis",
+        ("SocialServices", true) => "Social services",
+        ("ChildHealthCentre", true) => "Child health centre",
+        ("ChildPsychiatry", true) => "Child psychiatry",
+        ("PrimaryCare", true) => "Primary care",
+        _ => agency,
+    };
+
+    public string ParticipantRole(string role) => (role, IsEnglish) switch
+    {
+        ("StudentHealthTeam", false) => "Elevhälsoteam",
+        ("NamedPerson", false) => "Trygghetsperson",
+        ("SocialServicesTeam", false) => "Socialtjänstens enhet",
+        ("SocialServicesContact", false) => "Kontaktperson, socialtjänsten",
+        ("WatchOwner", false) => "Ansvarig för bevakningen",
+        ("Other", false) => "Övrig",
+        ("StudentHealthTeam", true) => "Student-health team",
+        ("NamedPerson", true) => "Named person",
+        ("SocialServicesTeam", true) => "Social-services unit",
+        ("SocialServicesContact", true) => "Social-services contact person",
+        ("WatchOwner", true) => "Watch owner",
+        _ => role,
+    };
+
+    public string CloseReason(string reason) => (reason, IsEnglish) switch
+    {
+        ("Resolved", false) => "Behovet är tillgodosett",
+        ("DecidedNotToAct", false) => "Beslut att inte agera",
+        ("Duplicate", false) => "Dubblett",
+        ("ChildMoved", false) => "Barnet har flyttat",
+        ("Other", false) => "Annat",
+        ("Resolved", true) => "The need is met",
+        ("DecidedNotToAct", true) => "Decided not to act",
+        ("ChildMoved", true) => "The child moved",
+        _ => reason,
+    };
+
+    public string ConcernCategory(string category) => (category, IsEnglish) switch
+    {
+        ("Neglect", false) => "Försummelse",
+        ("Violence", false) => "Våld",
+        ("SchoolAbsence", false) => "Skolfrånvaro",
+        ("MentalHealth", false) => "Psykisk ohälsa",
+        ("Substance", false) => "Missbruk",
+        ("Crime", false) => "Brott",
+        ("Other", false) => "Övrigt",
+        ("SchoolAbsence", true) => "School absence",
+        ("MentalHealth", true) => "Mental health",
+        _ => category,
+    };
+
+    public string TimelineKind(string kind) => (kind, IsEnglish) switch
+    {
+        ("Opened", false) => "Öppnat",
+        ("EvidenceAdded", false) => "Nytt underlag",
+        ("SeverityRaised", false) => "Höjd angelägenhet",
+        ("ParticipantAdded", false) => "Deltagare tillagd",
+        ("SocialServicesNotIncluded", false) => "Socialtjänsten ej inkluderad",
+        ("Acknowledged", false) => "Kvitterat",
+        ("AcknowledgementOverdue", false) => "Kvittering försenad",
+        ("StatusChanged", false) => "Ny status",
+        ("DecisionNotToAct", false) => "Beslut att inte agera",
+        ("Closed", false) => "Avslutat",
+        _ => kind,
+    };
+
+    /// <summary>The text of an alert in the current language.</summary>
+    public string Alert(LocalizedText? text, string kind) => text is null ? kind : IsEnglish ? text.En : text.Sv;
+}

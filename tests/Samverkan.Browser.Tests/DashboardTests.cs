@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using Samverkan.Host.Demo;
+using Samverkan.Testing;
+
+namespace Samverkan.Browser.Tests;
+
+/// <summary>
+/// The dashboard as staff use it: signed in through the Development sign-in in a real Chromium, while feeds and other
+/// people change things through the API; pages must follow without reload.
+/// </summary>
+public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixture browser)
+{
+    private const string Sodraskolan = "s-sodraskolan";
+
+    /// <summary>Generous: the page must follow within a second in use; the limit only stops a broken test.</summary>
+    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = 20_000 };
+
+    [Fact]
+    public async Task Counsellor_SeesAlertLive_AndAcknowledges_WhichTheSocialWorkerSeesWithoutReload()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var pupil = DemoData.ChildKey(30).Value;
+
+        // A report of concern about the pupil that social services decide not to investigate: the pupil goes under
+        // Ahmed's watch, so the case that rising absence opens includes social services.
+        using var counsellorApi = await host.ClientForAsync("maria.kurator");
+        using var socialApi = await host.ClientForAsync("ahmed.socialsekreterare");
+        var today = Samverkan.Domain.Calendar.SwedishTime.DateOf(host.Time.GetUtcNow());
+        var report = await counsellorApi.PostAsJsonAsync("/api/v1/concerns", new
+        {
+            id = "oro-dashboard-1",
+            child = new { key = pupil },
+            category = "Neglect",
+            date = today.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            summary = "Kommer ofta utan frukost.",
+        }, TestContext.Current.CancellationToken);
+        report.StatusCode.ShouldBe(HttpStatusCode.Created, await report.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var outcome = await socialApi.PostAsJsonAsync(
+            $"/api/v1/children/{pupil}/concerns/oro-dashboard-1/outcome", new { decision = "NotOpened" }, TestContext.Current.CancellationToken);
+        outcome.StatusCode.ShouldBe(HttpStatusCode.OK, await outcome.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await host.WaitUntilAsync(
+            async () => await host.ScalarAsync("select count(*) from coord_children where child_key = $1 and watch_until is not null", pupil) == 1,
+            "the watch");
+
+        await using var counsellor = await browser.Browser.NewContextAsync(Laptop);
+        await using var social = await browser.Browser.NewContextAsync(Tablet);
+        var counsellorPage = await SignInAsync(counsellor, host, "maria.kurator");
+        var socialPage = await SignInAsync(social, host, "ahmed.socialsekreterare");
+        await Assertions.Expect(counsellorPage.GetByRole(AriaRole.Heading, new() { Name = "Mina aviseringar" })).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(socialPage.GetByRole(AriaRole.Heading, new() { Name = "Barn under bevakning" })).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(socialPage.Locator("section", new() { HasText = "Barn under bevakning" }).Locator("tbody tr")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+
+        // The school system reports six whole days away out of the last twenty: 30 %, over the 20 % threshold.
+        using var feed = host.Feed();
+        var absences = await feed.PostAsJsonAsync(
+            "/api/v1/absences/batch", new { items = host.Registrations(pupil, Sodraskolan, days: 20, absentDays: 6) }, TestContext.Current.CancellationToken);
+        absences.StatusCode.ShouldBe(HttpStatusCode.Accepted, await absences.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await host.WaitUntilAsync(
+            async () => await host.ScalarAsync("select count(*) from coord_alerts where staff_id = 'maria.kurator' and child_key = $1", pupil) > 0,
+            "an alert to the counsellor");
+        var caseId = (await host.TextAsync("select case_id from coord_cases where child_key = $1", pupil))!;
+        var alertId = await host.ScalarAsync("select min(id) from coord_alerts where staff_id = 'maria.kurator' and child_key = $1", pupil);
+
+        // The alert appears on the counsellor's open page, and the case on the social worker's, without reload.
+        var alert = counsellorPage.Locator($"li[data-alert='{alertId}']");
+        await Assertions.Expect(alert).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(alert).ToContainTextAsync("Ny");
+        var socialRow = socialPage.Locator($"tr[data-case='{caseId}']");
+        await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Nytt", new() { Timeout = 20_000 });
+        await Screenshots.SaveAsync(counsellorPage, "school-team-overview");
+        await Screenshots.SaveAsync(socialPage, "social-services-overview");
+
+        // The counsellor opens the case from the alert and acknowledges it.
+        await alert.GetByRole(AriaRole.Link, new() { Name = "Öppna ärendet" }).ClickAsync();
+        await Assertions.Expect(counsellorPage.GetByTestId("acknowledge")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(counsellorPage.GetByTestId("absence-chart").Locator("svg rect").First).ToBeVisibleAsync(Visible);
+        await Screenshots.SaveAsync(counsellorPage, "case-page");
+        await counsellorPage.GetByTestId("acknowledge").ClickAsync();
+        await Assertions.Expect(counsellorPage.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Maria Dahl", new() { Timeout = 20_000 });
+        await Assertions.Expect(counsellorPage.Locator("h1 [data-status]")).ToHaveTextAsync("Kvitterat");
+        await counsellorPage.GetByRole(AriaRole.Link, new() { Name = "← Tillbaka till översikten" }).ClickAsync();
+        await Assertions.Expect(counsellorPage.Locator($"li[data-alert='{alertId}'] .alert-state")).ToHaveTextAsync("Kvitterad", new() { Timeout = 20_000 });
+
+        // The social worker's page follows, without reload.
+        await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Kvitterat", new() { Timeout = 20_000 });
+        await Screenshots.SaveAsync(counsellorPage, "case-page-acknowledged");
+        await Screenshots.SaveAsync(socialPage, "social-services-after-acknowledgement");
+    }
+
+    [Fact]
+    public async Task Coordinator_SeesCountsChangeLive_AndNoChildIdentity()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        await using var context = await browser.Browser.NewContextAsync(Laptop);
+        var page = await SignInAsync(context, host, "helena.samordnare");
+        var open = await host.ScalarAsync("select count(*) from coord_cases where status <> 'Closed'");
+        var openFigure = page.GetByTestId("open-cases").Locator(".figure-value");
+        await Assertions.Expect(openFigure).ToHaveTextAsync(open.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+
+        // A pupil's absence crosses the threshold: a new case somewhere in the municipality.
+        var pupil = DemoData.ChildKey(31).Value;
+        using var feed = host.Feed();
+        var absences = await feed.PostAsJsonAsync(
+            "/api/v1/absences/batch", new { items = host.Registrations(pupil, Sodraskolan, days: 20, absentDays: 6) }, TestContext.Current.CancellationToken);
+        absences.StatusCode.ShouldBe(HttpStatusCode.Accepted, await absences.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where child_key = $1", pupil) == 1, "the new case");
+
+        await Assertions.Expect(openFigure).ToHaveTextAsync((open + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("by-school").Locator("tr[data-key='s-sodraskolan'] td.num")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
+        await Screenshots.SaveAsync(page, "coordinator-overview");
+
+        // Aggregates only: no child's key anywhere on the page.
+        var html = await page.ContentAsync();
+        foreach (var key in await host.TextsAsync("select child_key from coord_cases union select child_key from coord_children"))
+        {
+            html.ShouldNotContain(key[..10]);
+        }
+
+        html.ShouldNotContain("c_");
+    }
+
+    [Fact]
+    public async Task CasePage_ThatLosesItsConnection_SaysSo_AndCatchesUpWhenBack()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var caseId = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' and acknowledged_at is null order by opened_at, case_id limit 1"))!;
+        await using var proxy = new TcpProxy(host.Port);
+        var through = $"http://127.0.0.1:{proxy.Port}";
+        await using var context = await browser.Browser.NewContextAsync(Laptop);
+        var page = await SignInAsync(context, host, "karin.kurator", through);
+        await page.GotoAsync($"{through}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Ännu inte kvitterat", new() { Timeout = 20_000 });
+
+        // The network goes; meanwhile the principal acknowledges the case through the API.
+        proxy.Cut();
+        var banner = page.Locator("#components-reconnect-modal .reconnect-lost");
+        await Assertions.Expect(banner).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(banner).ToHaveTextAsync("Anslutningen bröts – återansluter…");
+        await Screenshots.SaveAsync(page, "case-page-connection-lost");
+        using var principal = await host.ClientForAsync("anna.rektor");
+        var acknowledge = await principal.PostAsync($"/api/v1/cases/{Uri.EscapeDataString(caseId)}/acknowledge", null, TestContext.Current.CancellationToken);
+        acknowledge.StatusCode.ShouldBe(HttpStatusCode.OK, await acknowledge.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        // The network returns: the banner goes and the page shows what happened meanwhile, without reload.
+        proxy.Restore();
+        await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Anna Lindqvist", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
+    public async Task Dashboard_WithoutSession_RedirectsToSignIn_AndSpeaksEnglishOnRequest()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        await using var context = await browser.Browser.NewContextAsync(Laptop);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(host.BaseUrl + "/");
+        page.Url.ShouldStartWith(host.BaseUrl + "/dev/signin?returnUrl=");
+
+        var signedIn = await SignInAsync(context, host, "ahmed.socialsekreterare");
+        await Assertions.Expect(signedIn.GetByRole(AriaRole.Heading, new() { Name = "Orosanmälningar som väntar på beslut" })).ToBeVisibleAsync(Visible);
+        await signedIn.GetByRole(AriaRole.Button, new() { Name = "In English" }).ClickAsync();
+        await Assertions.Expect(signedIn.GetByRole(AriaRole.Heading, new() { Name = "Reports of concern awaiting a decision" })).ToBeVisibleAsync(Visible);
+        (await signedIn.Locator("html").GetAttributeAsync("lang")).ShouldBe("en");
+        await Screenshots.SaveAsync(signedIn, "social-services-overview-english");
+    }
+
+    private static BrowserNewContextOptions Laptop => new() { ViewportSize = new() { Width = 1366, Height = 900 }, Locale = "sv-SE" };
+
+    private static BrowserNewContextOptions Tablet => new() { ViewportSize = new() { Width = 820, Height = 1180 }, Locale = "sv-SE", HasTouch = true };
+
+    /// <summary>Opens the dashboard, is sent to the Development sign-in, signs in as <paramref name="staff"/> and lands on the overview.</summary>
+    private static async Task<IPage> SignInAsync(IBrowserContext context, DashboardHost host, string staff, string? baseUrl = null)
+    {
+        baseUrl ??= host.BaseUrl;
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(baseUrl + "/");
+        await page.Locator("tr", new() { HasText = staff }).GetByRole(AriaRole.Button).ClickAsync();
+        await page.WaitForURLAsync(baseUrl + "/");
+        await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync(Visible);
+        return page;
+    }
+}
