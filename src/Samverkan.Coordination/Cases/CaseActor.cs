@@ -51,6 +51,13 @@ public sealed class CaseActor : Actor<CaseActorState>
             }
         });
         OnAsk<GetCase, CaseState?>((_, c) => c.State.Case);
+        On<RecordAlertEscalated>((m, c) =>
+        {
+            if (c.State.Case is { } state)
+            {
+                Apply(c, CaseAlertTimeline.RecordEscalation(state, m.NotAcknowledgedBy, m.EscalatedTo, c.Now));
+            }
+        });
     }
 
     protected override CaseActorState CreateInitialState(string key) => new(Case: null);
