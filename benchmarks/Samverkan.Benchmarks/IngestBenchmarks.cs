@@ -86,7 +86,7 @@ internal static class IngestBenchmarks
         report.Add("absence ingest (HTTP → child actors)", "p99 2xx → case opened", Percentile(latencies, 0.99), "ms");
     }
 
-    private static async Task<SchoolCalendar> SetUpAsync(HttpClient client)
+    internal static async Task<SchoolCalendar> SetUpAsync(HttpClient client)
     {
         await PutAsync(client, $"/api/v1/municipalities/{Municipality}", new { name = "Benchkommun", regionCode = "12" });
         await PutAsync(client, "/api/v1/teams/t-bench-eht", new
@@ -118,7 +118,7 @@ internal static class IngestBenchmarks
         return SchoolCalendar.Create(definition);
     }
 
-    private static async Task EnrolAsync(HttpClient client, string[] keys)
+    internal static async Task EnrolAsync(HttpClient client, string[] keys)
     {
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
@@ -199,7 +199,7 @@ internal static class IngestBenchmarks
             .Select(k => Math.Max(0, Stopwatch.GetElapsedTime(answered[k], opened[k]).TotalMilliseconds)).Order()];
     }
 
-    private static object Registration(string key, DateOnly day, bool absent) => new
+    internal static object Registration(string key, DateOnly day, bool absent) => new
     {
         source = "bench",
         sourceId = $"{key}-{day:yyyyMMdd}",
@@ -214,7 +214,7 @@ internal static class IngestBenchmarks
         reportedTimestamp = DateTimeOffset.UtcNow.AddMinutes(-5),
     };
 
-    private static string ChildKey(int n)
+    internal static string ChildKey(int n)
     {
         const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
         var text = new System.Text.StringBuilder("c_bench");
@@ -227,7 +227,7 @@ internal static class IngestBenchmarks
         return text.ToString();
     }
 
-    private static async Task WaitForEmptyMailboxAsync(NpgsqlDataSource dataSource)
+    internal static async Task WaitForEmptyMailboxAsync(NpgsqlDataSource dataSource)
     {
         while (true)
         {
@@ -250,6 +250,6 @@ internal static class IngestBenchmarks
         }
     }
 
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Samverkan.Benchmarks;
 using Samverkan.Postgres;
 
-// Usage: scripts/bench.sh [--quick] [--no-fsync] [actors] [ingest]
+// Usage: scripts/bench.sh [--quick] [--no-fsync] [actors] [ingest] [alerts]
 // Starts a private, durable PostgreSQL (fsync on) from the machine's binaries, measures pgbench -N on it as the
 // baseline, runs the scenarios, and prints one table.
 var quick = args.Contains("--quick");
@@ -31,6 +31,11 @@ if (Wanted("actors"))
 if (Wanted("ingest"))
 {
     await IngestBenchmarks.RunAsync(server, report, quick);
+}
+
+if (Wanted("alerts"))
+{
+    await AlertBenchmarks.RunAsync(server, report, quick);
 }
 
 Console.WriteLine();

@@ -84,6 +84,60 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task CaseAlertEscalation_IsOnTheCaseTimeline_ForEveryParticipant()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        (await scenario.PostAbsencesAsync(scenario.Registrations(Pupil, days: 20, absentDays: 5))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts where staff_id = 'karin' and case_id is not null") >= 1, "the counsellor's alert");
+        var caseId = (await scenario.CasesAsync(scenario.Counsellor)).GetProperty("items")[0].GetProperty("caseId").GetString()!;
+        var karinsKey = await KeyOfAsync(host, "karin", caseId);
+
+        host.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await host.WaitUntilAsync(
+            async () => await host.ScalarAsync("select count(*) from coord_alerts where alert_key = $1", karinsKey + "/escalated/maria") == 1, "the escalation");
+
+        // Anna, another participant, sees on the timeline that Karin's alert went to Maria and Ahmed.
+        var expected = "An alert to karin was not acknowledged in time; escalated to ";
+        List<string> texts = [];
+        await host.WaitUntilAsync(async () =>
+        {
+            var response = await scenario.Principal.GetAsync($"/api/v1/cases/{caseId}", TestContext.Current.CancellationToken);
+            var timeline = (await AlertsHost.ReadAsync<JsonElement>(response)).GetProperty("timeline").EnumerateArray().ToList();
+            texts = [.. timeline.Where(t => t.GetProperty("kind").GetString() == "AcknowledgementOverdue").Select(t => t.GetProperty("text").GetString()!)];
+            return texts.Any(t => t.StartsWith(expected, StringComparison.Ordinal));
+        }, "the timeline entry");
+        var entry = texts.Single(t => t.StartsWith(expected, StringComparison.Ordinal));
+        entry.ShouldContain("maria");
+        entry.ShouldContain("ahmed");
+        entry.ShouldNotContain(Pupil);
+        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
+    }
+
+    [Fact]
+    public void RecordEscalation_AddsOneTimelineEntry_AndNothingOnAClosedCase()
+    {
+        var state = new CaseState
+        {
+            Id = new CaseId("case-1"),
+            Child = new PseudonymousKey(Pupil),
+            Kind = CaseKind.AbsenceFollowUp,
+            Severity = Severity.Normal,
+            Status = CaseStatus.Open,
+            OpenedAt = Monday,
+            AcknowledgementDueAt = Monday.AddDays(1),
+        };
+        var decision = CaseAlertTimeline.RecordEscalation(state, new StaffId("karin"), [new StaffId("maria")], Monday.AddDays(1));
+        var entry = decision.NewState!.Timeline.ShouldHaveSingleItem();
+        entry.Kind.ShouldBe(TimelineEntryKind.AcknowledgementOverdue);
+        entry.By.ShouldBe(new StaffId("karin"));
+        entry.Text.ShouldBe("An alert to karin was not acknowledged in time; escalated to maria.");
+        CaseAlertTimeline.RecordEscalation(state with { Status = CaseStatus.Closed }, new StaffId("karin"), [], Monday).IsUnchanged.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task AcknowledgementAndDeadline_InOneTransaction_WhicheverIsFirstWins()
     {
         await using var host = await AlertsHost.StartAsync(postgres, Monday);

@@ -70,11 +70,18 @@ public sealed class InboxActor : Actor<InboxState>
             }
 
             var self = new StaffId(c.Self.Key);
-            foreach (var recipient in EscalationRecipients(self, m.Alert).Where(r => r != self).Distinct())
+            var recipients = EscalationRecipients(self, m.Alert).Where(r => r != self).Distinct().ToImmutableArray();
+            foreach (var recipient in recipients)
             {
                 c.Send(
                     CoordinationActors.InboxOf(recipient),
                     new DeliverAlert(AlertEscalation.EscalationOf(m.Alert, recipient, c.Now), $"{m.AlertKey}/escalated/{recipient.Value}", m.AlertKey));
+            }
+
+            // Visible on the case's timeline, to every participant.
+            if (m.Alert.Case is { } caseId)
+            {
+                c.Send(CoordinationActors.CaseOf(caseId), new Cases.RecordAlertEscalated(m.AlertKey, self, recipients));
             }
 
             var escalated = c.State.Escalated.Add(m.AlertKey);

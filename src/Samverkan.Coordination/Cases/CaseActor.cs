@@ -105,6 +105,13 @@ public sealed class CaseActor : Actor<CaseActorState>
             c.DeleteState();
             return true;
         });
+        On<RecordAlertEscalated>((m, c) =>
+        {
+            if (c.State.Case is { } state)
+            {
+                Apply(c, CaseAlertTimeline.RecordEscalation(state, m.NotAcknowledgedBy, m.EscalatedTo, c.Now));
+            }
+        });
     }
 
     protected override CaseActorState CreateInitialState(string key) => new(Case: null);
