@@ -47,7 +47,8 @@ public static class CoordinationServiceCollectionExtensions
             .AddProjector<CaseProjector>()
             .AddProjector<AlertProjector>()
             .AddProjector<AlertAcknowledgedProjector>()
-            .AddProjector<Retention.CaseCulledProjector>();
+            .AddProjector<Retention.CaseCulledProjector>()
+            .AddProjector<Retention.ConcernsCulledProjector>();
     }
 }
 
