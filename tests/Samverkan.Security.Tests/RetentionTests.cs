@@ -43,9 +43,10 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         await CloseAsync(nurse, recent);
         host.Time.Advance(TimeSpan.FromDays(15));
         await SettleAsync(host);
-        await InsertDeadLetterAsync(host, old, host.Time.GetUtcNow().AddDays(-1));            // the culled case's: goes with it
-        await InsertDeadLetterAsync(host, "some-other-case", host.Time.GetUtcNow().AddDays(-40)); // older than 30 days
-        await InsertDeadLetterAsync(host, "some-other-case", host.Time.GetUtcNow().AddDays(-5));  // kept
+        // Dead letters are aged on the database's clock (which stamps them), not the test's.
+        await InsertDeadLetterAsync(host, old, DateTimeOffset.UtcNow.AddDays(-1));              // the culled case's: goes with it
+        await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-40)); // older than 30 days
+        await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-5));  // kept
         (await CountsAsync(host, old)).ShouldAllBe(c => c > 0, "before the run the old case is everywhere");
         var auditBefore = await host.ScalarAsync("select count(*) from audit_log");
 

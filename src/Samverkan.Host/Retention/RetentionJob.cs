@@ -12,6 +12,8 @@ public sealed record RetentionReport(bool Ran, int ClosedCases, int Concerns, in
 
 /// <summary>
 /// One culling run: under a PostgreSQL advisory lock (one node at a time), it deletes what has been kept long enough.
+/// Records are aged on the host's clock (<see cref="TimeProvider"/>, as they were stamped); the runtime's rows on the
+/// database's clock, which stamped them.
 /// Records owned by actors (a closed case) are culled by their actor, which deletes its state, timers and read-model
 /// rows in one commit; the runtime's own leftovers (dead letters, processed requests) through <see cref="ActorMaintenance"/>.
 /// Logs counts per kind, never ids.
@@ -44,10 +46,10 @@ public sealed class RetentionJob(
             var concerns = await CullConcernsAsync(now.AddMonths(-settings.ConcernsWithoutInvestigationMonths), settings.BatchSize, cancellationToken)
                 .ConfigureAwait(false);
             var deadLetters = await RepeatAsync(
-                () => maintenance.DeleteDeadLettersAsync(now.AddDays(-settings.DeadLettersDays), settings.BatchSize, cancellationToken),
+                () => maintenance.DeleteDeadLettersAsync(TimeSpan.FromDays(settings.DeadLettersDays), settings.BatchSize, cancellationToken),
                 settings.BatchSize).ConfigureAwait(false);
             var requests = await RepeatAsync(
-                () => maintenance.DeleteProcessedRequestsAsync(now.AddDays(-settings.ProcessedMessagesDays), settings.BatchSize, cancellationToken),
+                () => maintenance.DeleteProcessedRequestsAsync(TimeSpan.FromDays(settings.ProcessedMessagesDays), settings.BatchSize, cancellationToken),
                 settings.BatchSize).ConfigureAwait(false);
             RetentionLog.Culled(logger, cases, "closed cases", settings.ClosedCasesDays);
             RetentionLog.CulledMonths(logger, concerns, "concerns without investigation", settings.ConcernsWithoutInvestigationMonths);
