@@ -10,11 +10,14 @@ namespace Samverkan.Actors;
 /// </summary>
 public sealed class ActorMaintenance(NpgsqlDataSource dataSource)
 {
-    /// <summary>Deletes at most <paramref name="limit"/> dead letters that failed before <paramref name="failedBefore"/>; answers how many.</summary>
-    public Task<int> DeleteDeadLettersAsync(DateTimeOffset failedBefore, int limit, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> dead letters that failed more than <paramref name="age"/> ago; answers how
+    /// many. Ages here are measured on the database's clock, which wrote the rows' times.
+    /// </summary>
+    public Task<int> DeleteDeadLettersAsync(TimeSpan age, int limit, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "delete from actor_dead_letters where id in (select id from actor_dead_letters where failed_at < $1 order by id limit $2)",
-            cancellationToken, failedBefore.ToUniversalTime(), limit);
+            "delete from actor_dead_letters where id in (select id from actor_dead_letters where failed_at < now() - $1 order by id limit $2)",
+            cancellationToken, age, limit);
 
     /// <summary>Deletes every dead letter of the given actors (of one type), e.g. of records that were culled; answers how many.</summary>
     public Task<int> DeleteDeadLettersOfAsync(string actorType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -27,16 +30,16 @@ public sealed class ActorMaintenance(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Deletes at most <paramref name="limit"/> processed requests (deduplication keys and their stored replies) created
-    /// before <paramref name="createdBefore"/>; a retry of one of them after this is treated as new. Answers how many.
+    /// Deletes at most <paramref name="limit"/> processed requests (deduplication keys and their stored replies) made more
+    /// than <paramref name="age"/> ago (database clock); a retry of one of them after this is treated as new. Answers how many.
     /// </summary>
-    public Task<int> DeleteProcessedRequestsAsync(DateTimeOffset createdBefore, int limit, CancellationToken cancellationToken) =>
+    public Task<int> DeleteProcessedRequestsAsync(TimeSpan age, int limit, CancellationToken cancellationToken) =>
         ExecuteAsync(
             """
             delete from actor_requests where request_id in (
-                select request_id from actor_requests where completed_at is not null and created_at < $1 limit $2)
+                select request_id from actor_requests where completed_at is not null and created_at < now() - $1 limit $2)
             """,
-            cancellationToken, createdBefore.ToUniversalTime(), limit);
+            cancellationToken, age, limit);
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
     {

@@ -49,7 +49,8 @@ public static class CoordinationServiceCollectionExtensions
             .AddProjector<AlertProjector>()
             .AddProjector<AlertAcknowledgedProjector>()
             .AddProjector<Retention.CaseCulledProjector>()
-            .AddProjector<WebhookOutboxProjector>();
+            .AddProjector<WebhookOutboxProjector>()
+            .AddProjector<Retention.ConcernsCulledProjector>();
     }
 }
 

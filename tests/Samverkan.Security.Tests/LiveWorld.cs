@@ -269,20 +269,21 @@ internal sealed class LiveWorld(LiveHost host)
     }
 
     /// <summary>A report of concern about <paramref name="key"/> by <paramref name="reporter"/>; answers the concern id.</summary>
-    public async Task<string> ReportConcernAsync(TestPerson reporter, string key)
+    public async Task<string> ReportConcernAsync(TestPerson reporter, string key, string? id = null)
     {
         using var client = host.As(reporter);
         var response = await client.PostAsJsonAsync("/api/v1/concerns", new
         {
+            id,
             child = new { key },
             category = "Neglect",
             date = SwedishTime.DateOf(host.Time.GetUtcNow()).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             summary = "Test concern (synthetic).",
         }, Http.Token);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Http.Token));
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Http.Token)).GetProperty("concernId").GetString()!;
-        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_concerns where concern_id = $1", id) == 1, "the concern");
-        return id;
+        var concernId = (await response.Content.ReadFromJsonAsync<JsonElement>(Http.Token)).GetProperty("concernId").GetString()!;
+        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_concerns where concern_id = $1", concernId) == 1, "the concern");
+        return concernId;
     }
 
     private Task PutTeamAsync(string id, string agency, string organisation, params (string Staff, string Role)[] members) =>
@@ -291,6 +292,59 @@ internal sealed class LiveWorld(LiveHost host)
             id, name = id, agency, organisation, municipality = Municipality,
             members = members.Select(m => new { staff = m.Staff, role = m.Role }).ToArray(),
         });
+
+    /// <summary>Municipality 0180 (region 01) with its own feed: school s-0180 whose student-health team is olle's; a child there.</summary>
+    public async Task SetUpOtherMunicipalityAsync(string childKey)
+    {
+        using var feed = host.As(new TestPerson("skolsystem-0180", "org-0180-skola", "0180", "School", [], "01", Host.Security.SamverkanClaims.IngestScope));
+        async Task Put(string path, object body)
+        {
+            var response = await feed.PutAsJsonAsync(path, body, Http.Token);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{path}: {await response.Content.ReadAsStringAsync(Http.Token)}");
+        }
+
+        await Put("/api/v1/municipalities/0180", new { name = "Annan kommun", regionCode = "01" });
+        await Put("/api/v1/staff/olle", new { id = "olle", displayName = "olle", organisation = "org-0180-skola", agency = "School", roles = new[] { "Counsellor" } });
+        await Put("/api/v1/teams/t-0180", new
+        {
+            id = "t-0180", name = "t-0180", agency = "School", organisation = "org-0180-skola", municipality = "0180",
+            members = new[] { new { staff = "olle", role = "Counsellor" } },
+        });
+        await Put("/api/v1/schools/s-0180", new
+        {
+            id = "s-0180", name = "Annanskolan", municipality = "0180", kind = "Compulsory", organisation = "org-0180-skola", studentHealthTeam = "t-0180",
+        });
+        var child = await feed.PostAsJsonAsync("/api/v1/children", new
+        {
+            child = new { key = childKey },
+            homeMunicipality = "0180",
+            enrolments = new[] { new { school = "s-0180", from = "2025-08-18" } },
+        }, Http.Token);
+        child.StatusCode.ShouldBe(HttpStatusCode.OK, await child.Content.ReadAsStringAsync(Http.Token));
+        var calendar = SchoolCalendar.SwedishDefault(new MunicipalityCode("0180"), 2024, 2026);
+        var days = calendar.LastSchoolDays(SwedishTime.DateOf(host.Time.GetUtcNow()).AddDays(-1), 20);
+        var items = days.Select((day, i) => (object)new
+        {
+            source = "skolsystem-0180",
+            sourceId = $"{childKey}-{day:yyyyMMdd}",
+            pupil = new { key = childKey },
+            school = "s-0180",
+            date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            offeredMinutes = 300,
+            attendanceMinutes = i >= days.Length - 6 ? 0 : 300,
+            validAbsenceMinutes = i >= days.Length - 6 ? 300 : 0,
+            invalidAbsenceMinutes = 0,
+            otherAttendanceMinutes = 0,
+            reportedTimestamp = host.Time.GetUtcNow().AddHours(-1),
+        }).ToArray();
+        var absences = await feed.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Http.Token);
+        absences.StatusCode.ShouldBe(HttpStatusCode.Accepted, await absences.Content.ReadAsStringAsync(Http.Token));
+        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where child_key = $1", childKey) == 1, "the case in 0180");
+    }
+
+    /// <summary>A staff member of the roster (so that the access rules see them as active).</summary>
+    public Task PutStaffAsync(string id, string organisation, string agency, string role) =>
+        PutAsync($"/api/v1/staff/{id}", new { id, displayName = id, organisation, agency, roles = new[] { role } });
 
     private async Task PutAsync(string path, object body)
     {

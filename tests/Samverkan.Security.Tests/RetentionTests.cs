@@ -21,6 +21,7 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         ["Samverkan:Retention:Enabled"] = "false", // the tests run the job themselves
         ["Samverkan:Retention:ClosedCasesDays"] = "30",
         ["Samverkan:Retention:DeadLettersDays"] = "30",
+        ["Samverkan:Retention:ConcernsWithoutInvestigationMonths"] = "2",
     };
 
     [Fact]
@@ -42,15 +43,16 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         await CloseAsync(nurse, recent);
         host.Time.Advance(TimeSpan.FromDays(15));
         await SettleAsync(host);
-        await InsertDeadLetterAsync(host, old, host.Time.GetUtcNow().AddDays(-1));            // the culled case's: goes with it
-        await InsertDeadLetterAsync(host, "some-other-case", host.Time.GetUtcNow().AddDays(-40)); // older than 30 days
-        await InsertDeadLetterAsync(host, "some-other-case", host.Time.GetUtcNow().AddDays(-5));  // kept
+        // Dead letters are aged on the database's clock (which stamps them), not the test's.
+        await InsertDeadLetterAsync(host, old, DateTimeOffset.UtcNow.AddDays(-1));              // the culled case's: goes with it
+        await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-40)); // older than 30 days
+        await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-5));  // kept
         (await CountsAsync(host, old)).ShouldAllBe(c => c > 0, "before the run the old case is everywhere");
         var auditBefore = await host.ScalarAsync("select count(*) from audit_log");
 
         var report = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
 
-        report.ShouldBe(new RetentionReport(true, ClosedCases: 1, DeadLetters: 1, ProcessedMessages: report.ProcessedMessages));
+        report.ShouldBe(new RetentionReport(true, ClosedCases: 1, Concerns: 0, DeadLetters: 1, ProcessedMessages: report.ProcessedMessages));
         (await CountsAsync(host, old)).ShouldAllBe(c => c == 0, "state, case row, alerts, dead letters: all deleted");
         (await host.ScalarAsync("select count(*) from actor_timers where actor_type = 'case' and actor_key = $1", old)).ShouldBe(0);
         (await host.ScalarAsync("select count(*) from actor_state where actor_type = 'case' and actor_key = $1", recent)).ShouldBe(1);
@@ -82,6 +84,48 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task ConcernWithoutInvestigation_IsCulledMonthsAfterItsWatchEnded_WithItsReporterAndWatch_ANewerOneStays()
+    {
+        await using var host = await LiveHost.StartAsync(postgres, Settings);
+        var world = new LiveWorld(host);
+        await world.SetUpAsync();
+        await world.EnrolAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool, namedPerson: null);
+        await world.EnrolAsync(SecondChild, LiveWorld.OtherSchool, namedPerson: null);
+        using var social = host.As(LiveWorld.SocialWorker);
+        var old = await world.ReportConcernAsync(LiveWorld.OtherSchoolNurse, LiveWorld.OrdinaryChild);
+        await NotOpenedAsync(social, LiveWorld.OrdinaryChild, old);
+        await using (var command = host.Database.CreateCommand("select watch_until from coord_children where child_key = $1"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = LiveWorld.OrdinaryChild });
+            var watchEnds = (DateTime)(await command.ExecuteScalarAsync(Http.Token))!;
+            host.Time.SetUtcNow(new DateTimeOffset(watchEnds, TimeSpan.Zero).AddMonths(2).AddDays(1));
+        }
+
+        await SettleAsync(host);
+        var recent = await world.ReportConcernAsync(LiveWorld.OtherSchoolNurse, SecondChild);
+        await NotOpenedAsync(social, SecondChild, recent);
+        await SettleAsync(host);
+
+        var report = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
+
+        report.Concerns.ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from coord_concerns where concern_id = $1", old)).ShouldBe(0);
+        (await host.ScalarAsync(
+            "select jsonb_array_length(state -> 'concerns') + jsonb_array_length(state -> 'concernReporters') + (case when state -> 'watch' is null or state -> 'watch' = 'null' then 0 else 1 end) from actor_state where actor_type = 'child' and actor_key = $1",
+            LiveWorld.OrdinaryChild)).ShouldBe(0, "the concern, its reporter and its watch are gone from the child's state");
+        (await host.ScalarAsync("select count(*) from coord_children where child_key = $1 and watch_until is null", LiveWorld.OrdinaryChild)).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from coord_concerns where concern_id = $1", recent)).ShouldBe(1);
+        lock (host.Logs)
+        {
+            host.Logs.ShouldContain(l => l.EndsWith("Retention culled 1 concerns without investigation (kept for 2 months after the watch ended)", StringComparison.Ordinal));
+        }
+
+        // Without the concern, the social-services contact has no relation to the child any more.
+        (await social.GetAsync($"/api/v1/children/{LiveWorld.OrdinaryChild}/overview", Http.Token)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token)).Concerns.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task WhileAnotherNodeCulls_TheJobSkips()
     {
         await using var host = await LiveHost.StartAsync(postgres, Settings);
@@ -101,6 +145,12 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         }
 
         (await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token)).Ran.ShouldBeTrue();
+    }
+
+    private static async Task NotOpenedAsync(HttpClient social, string child, string concern)
+    {
+        var response = await social.PostAsJsonAsync($"/api/v1/children/{child}/concerns/{concern}/outcome", new { decision = "NotOpened" }, Http.Token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Http.Token));
     }
 
     private static async Task CloseAsync(HttpClient client, string caseId)

@@ -5,6 +5,7 @@ using Samverkan.Coordination.Cases;
 using Samverkan.Coordination.Organisation;
 using Samverkan.Coordination.Projections;
 using Samverkan.Coordination.Reference;
+using Samverkan.Coordination.Retention;
 using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Children;
@@ -12,6 +13,7 @@ using Samverkan.Domain.Children.Events;
 using Samverkan.Domain.Common;
 using Samverkan.Domain.Identity;
 using Samverkan.Domain.Organisation;
+using Samverkan.Domain.Retention;
 using Samverkan.Domain.Rules;
 
 namespace Samverkan.Coordination.Children;
@@ -51,6 +53,18 @@ public sealed class ChildActor : Actor<ChildState>
         OnAsk<WithdrawConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.WithdrawConsent(c.State, m.Consent, ContextFor(c))));
         OnAsk<RecordDecisionNotToShare, CommandResult>((m, c) =>
             Apply(c, ChildDecisions.RecordDecisionNotToShare(c.State, m.Decision, ContextFor(c))) with { Id = m.Decision.Id });
+        OnAsk<CullConcerns, int>((m, c) =>
+        {
+            var decision = RetentionRules.CullConcerns(c.State, m.WatchEndedBefore, c.Now);
+            if (decision.Events.OfType<ConcernsCulled>().FirstOrDefault() is not { } culled)
+            {
+                return 0;
+            }
+
+            Apply(c, decision);
+            c.Project(new ConcernsCulledRow([.. culled.Concerns.Select(id => id.Value)]));
+            return culled.Concerns.Length;
+        });
         OnAsk<GetChildSharing, ChildSharing?>((_, c) => c.Exists ? new ChildSharing(c.State.Consents, c.State.DecisionsNotToShare) : null);
         On<CaseStatusChanged>((m, c) => Apply(c, ChildDecisions.RecordCaseStatus(c.State, m.Case, m.Kind, m.Status)));
         On<CaseTriggerRefused>((m, c) => Apply(c, ChildDecisions.RerouteTrigger(c.State, m.Trigger, ContextFor(c))));

@@ -12,3 +12,10 @@ public sealed class CaseCulledProjector : Projector<CaseCulledRow>
         writer.Add("delete from coord_cases where case_id = any ($1)", [ids]);
     }
 }
+
+/// <summary>Deletes the <c>coord_concerns</c> rows of culled concerns.</summary>
+public sealed class ConcernsCulledProjector : Projector<ConcernsCulledRow>
+{
+    protected override void Write(IReadOnlyList<ConcernsCulledRow> rows, ProjectionWriter writer) =>
+        writer.Add("delete from coord_concerns where concern_id = any ($1)", [rows.SelectMany(r => r.ConcernIds).Distinct(StringComparer.Ordinal).ToArray()]);
+}

@@ -96,6 +96,17 @@ public static class ConcernApi
             return ApiProblems.NotFound("concern");
         }
 
+        // Only social services related to the child decide on its concerns; anyone else gets 404, as for a missing child.
+        var access = http.RequestServices.GetRequiredService<IChildAccess>();
+        var allowed = await access.DecideAsync(caller, new PseudonymousKey(childKey), cancellationToken).ConfigureAwait(false);
+        if (!allowed.Allowed || caller.Agency != Agency.SocialServices)
+        {
+            throw new ChildNotFoundException();
+        }
+
+        await http.RequestServices.GetRequiredService<IAuditLog>().RecordAsync(http, AuditAction.Write, allowed.Child, "record a concern outcome")
+            .ConfigureAwait(false);
+
         if (request.Decision is not { } decision || !Enum.IsDefined(decision))
         {
             return ApiProblems.Invalid([new FieldError("decision", "Required", "decision is Opened or NotOpened.")]);

@@ -8,10 +8,12 @@ using Samverkan.Domain.Cases;
 namespace Samverkan.Host.Retention;
 
 /// <summary>What one run culled, per record kind.</summary>
-public sealed record RetentionReport(bool Ran, int ClosedCases, int DeadLetters, int ProcessedMessages);
+public sealed record RetentionReport(bool Ran, int ClosedCases, int Concerns, int DeadLetters, int ProcessedMessages);
 
 /// <summary>
 /// One culling run: under a PostgreSQL advisory lock (one node at a time), it deletes what has been kept long enough.
+/// Records are aged on the host's clock (<see cref="TimeProvider"/>, as they were stamped); the runtime's rows on the
+/// database's clock, which stamped them.
 /// Records owned by actors (a closed case) are culled by their actor, which deletes its state, timers and read-model
 /// rows in one commit; the runtime's own leftovers (dead letters, processed requests) through <see cref="ActorMaintenance"/>.
 /// Logs counts per kind, never ids.
@@ -34,23 +36,26 @@ public sealed class RetentionJob(
         if (!await TryLockAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             RetentionLog.Skipped(logger);
-            return new RetentionReport(false, 0, 0, 0);
+            return new RetentionReport(false, 0, 0, 0, 0);
         }
 
         try
         {
             var now = time.GetUtcNow();
             var cases = await CullClosedCasesAsync(now.AddDays(-settings.ClosedCasesDays), settings.BatchSize, cancellationToken).ConfigureAwait(false);
+            var concerns = await CullConcernsAsync(now.AddMonths(-settings.ConcernsWithoutInvestigationMonths), settings.BatchSize, cancellationToken)
+                .ConfigureAwait(false);
             var deadLetters = await RepeatAsync(
-                () => maintenance.DeleteDeadLettersAsync(now.AddDays(-settings.DeadLettersDays), settings.BatchSize, cancellationToken),
+                () => maintenance.DeleteDeadLettersAsync(TimeSpan.FromDays(settings.DeadLettersDays), settings.BatchSize, cancellationToken),
                 settings.BatchSize).ConfigureAwait(false);
             var requests = await RepeatAsync(
-                () => maintenance.DeleteProcessedRequestsAsync(now.AddDays(-settings.ProcessedMessagesDays), settings.BatchSize, cancellationToken),
+                () => maintenance.DeleteProcessedRequestsAsync(TimeSpan.FromDays(settings.ProcessedMessagesDays), settings.BatchSize, cancellationToken),
                 settings.BatchSize).ConfigureAwait(false);
             RetentionLog.Culled(logger, cases, "closed cases", settings.ClosedCasesDays);
+            RetentionLog.CulledMonths(logger, concerns, "concerns without investigation", settings.ConcernsWithoutInvestigationMonths);
             RetentionLog.Culled(logger, deadLetters, "dead letters", settings.DeadLettersDays);
             RetentionLog.Culled(logger, requests, "processed messages", settings.ProcessedMessagesDays);
-            return new RetentionReport(true, cases, deadLetters, requests);
+            return new RetentionReport(true, cases, concerns, deadLetters, requests);
         }
         finally
         {
@@ -107,11 +112,55 @@ public sealed class RetentionJob(
         return culled;
     }
 
-    private async Task<List<string>> DueCasesAsync(DateTimeOffset closedBefore, int limit, CancellationToken cancellationToken)
+    /// <summary>Asks each child with a concern decided "no investigation" before the cut-off to cull what is due (the actor decides).</summary>
+    private async Task<int> CullConcernsAsync(DateTimeOffset watchEndedBefore, int batchSize, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "select case_id from coord_cases where status = 'Closed' and closed_at < $1 order by closed_at, case_id limit $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = closedBefore.ToUniversalTime() });
+        var culled = 0;
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        var deferred = 0;
+        while (true)
+        {
+            var due = await QueryIdsAsync(
+                "select distinct child_key from coord_concerns where outcome = 'NotOpened' and decided_at < $1 order by child_key limit $2",
+                watchEndedBefore, batchSize + asked.Count, cancellationToken).ConfigureAwait(false);
+            var batch = due.Where(asked.Add).Take(batchSize).ToList();
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var key in batch)
+            {
+                try
+                {
+                    culled += await actors.AskAsync<int>(
+                        CoordinationActors.ChildOf(new Domain.Identity.PseudonymousKey(key)), new CullConcerns(watchEndedBefore), cancellationToken: cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch (ActorTimeoutException)
+                {
+                    deferred++;
+                }
+            }
+        }
+
+        if (deferred > 0)
+        {
+            RetentionLog.Deferred(logger, deferred, "children with concerns");
+        }
+
+        return culled;
+    }
+
+    private Task<List<string>> DueCasesAsync(DateTimeOffset closedBefore, int limit, CancellationToken cancellationToken) =>
+        QueryIdsAsync(
+            "select case_id from coord_cases where status = 'Closed' and closed_at < $1 order by closed_at, case_id limit $2",
+            closedBefore, limit, cancellationToken);
+
+    private async Task<List<string>> QueryIdsAsync(string sql, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,9 @@ internal static partial class RetentionLog
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Retention culled {Count} {Kind} (kept for {Days} days)")]
     public static partial void Culled(ILogger logger, int count, string kind, int days);
 
+    [LoggerMessage(EventId = 7105, Level = LogLevel.Information, Message = "Retention culled {Count} {Kind} (kept for {Months} months after the watch ended)")]
+    public static partial void CulledMonths(ILogger logger, int count, string kind, int months);
+
     [LoggerMessage(EventId = 7102, Level = LogLevel.Debug, Message = "Retention skipped: another node is culling")]
     public static partial void Skipped(ILogger logger);
 

@@ -25,6 +25,13 @@ public sealed class RetentionOptions
     [Range(1, 36500)]
     public int ClosedCasesDays { get; set; } = 730;
 
+    /// <summary>
+    /// A concern that led to no investigation is culled this many months after its watch ended (with its reporter and the
+    /// watch), unless the child has an open case.
+    /// </summary>
+    [Range(1, 1200)]
+    public int ConcernsWithoutInvestigationMonths { get; set; } = 6;
+
     /// <summary>Dead letters (messages that kept failing, with their payload) are deleted this many days after they failed.</summary>
     [Range(1, 3650)]
     public int DeadLettersDays { get; set; } = 30;

@@ -17,4 +17,5 @@ namespace Samverkan.Domain.Children.Events;
 [JsonDerivedType(typeof(ConsentWithdrawn), "consent-withdrawn")]
 [JsonDerivedType(typeof(ChildProfileUpdated), "child-profile-updated")]
 [JsonDerivedType(typeof(SharingDeclined), "sharing-declined")]
+[JsonDerivedType(typeof(ConcernsCulled), "concerns-culled")]
 public abstract record ChildEvent(PseudonymousKey Child, DateTimeOffset At);

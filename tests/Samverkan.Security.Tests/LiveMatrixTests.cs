@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Samverkan.Testing;
+
+namespace Samverkan.Security.Tests;
+
+/// <summary>One live host with a world loaded through the roster API, shared by the rows of live-access-matrix.csv.</summary>
+public sealed class LiveMatrixFixture(PostgresServerFixture postgres) : IAsyncLifetime
+{
+    public const string Related = "c_matrixrelatedaaaaaa";
+    public const string OtherMunicipalityChild = "c_matrixothermunicipa";
+
+    internal LiveHost Host { get; private set; } = null!;
+
+    internal Dictionary<string, string> Objects { get; } = new(StringComparer.Ordinal)
+    {
+        ["related"] = Related,
+        ["unrelated"] = LiveWorld.OrdinaryChild,
+        ["other-municipality"] = OtherMunicipalityChild,
+        ["missing"] = "c_missingchildaaaaaaa",
+        ["missing-case"] = "case-missing",
+        ["-"] = "",
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await LiveHost.StartAsync(postgres);
+        var world = new LiveWorld(Host);
+        await world.SetUpAsync();
+        await world.PutStaffAsync("tove", LiveWorld.SchoolOrg, "School", "Teacher");
+        await world.EnrolAsync(Related, LiveWorld.ProtectedSchool);
+        await world.EnrolAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool, namedPerson: null);
+        Objects["case-related"] = await world.OpenAbsenceCaseAsync(Related, LiveWorld.ProtectedSchool);
+        Objects["case-unrelated"] = await world.OpenAbsenceCaseAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool);
+        await world.SetUpOtherMunicipalityAsync(OtherMunicipalityChild);
+        Objects["case-other-municipality"] = $"{OtherMunicipalityChild}-1";
+        await world.ReportConcernAsync(LiveWorld.SocialWorker, Related, "matrix-concern");
+        using var social = Host.As(LiveWorld.SocialWorker);
+        var consent = await social.PostAsJsonAsync($"/api/v1/children/{Related}/consents", LiveMatrixTests.ConsentBody("matrix-consent"), Http.Token);
+        consent.StatusCode.ShouldBe(HttpStatusCode.Created, await consent.Content.ReadAsStringAsync(Http.Token));
+        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+    }
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>
+/// Every row of live-access-matrix.csv (100 % must match), and that the two matrix files together cover every /api/v1
+/// operation of the OpenAPI document: each with every token failure, each child or case endpoint with every role and object.
+/// </summary>
+public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<LiveMatrixFixture>
+{
+    private static readonly string[] Persons = ["principal", "counsellor", "teacher", "social-worker", "health-nurse", "coordinator", "other-municipality"];
+    private static readonly string[] TokenFailures = ["no-token", "expired-token", "wrong-audience", "wrong-signature"];
+
+    private static readonly Dictionary<string, TestPerson> Callers = new(StringComparer.Ordinal)
+    {
+        ["principal"] = LiveWorld.Principal,
+        ["counsellor"] = LiveWorld.Counsellor,
+        ["teacher"] = new("tove", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", ["Teacher"], "12"),
+        ["social-worker"] = LiveWorld.SocialWorker,
+        ["health-nurse"] = LiveWorld.HealthNurse,
+        ["coordinator"] = LiveWorld.Coordinator,
+        ["other-municipality"] = LiveWorld.OtherMunicipality,
+        ["reviewer"] = LiveWorld.Reviewer,
+        ["feed"] = new("skolsystem", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope),
+    };
+
+    /// <summary>
+    /// Every row, in file order (some rows write, and later rows rely on what earlier ones left: one test, so that the
+    /// order is the file's). Every mismatching row is reported, with the answer's body.
+    /// </summary>
+    [Fact]
+    public async Task LiveMatrix_EveryRowMatches()
+    {
+        var mismatches = new List<string>();
+        var count = 0;
+        foreach (var line in Lines("live-access-matrix.csv"))
+        {
+            var cells = line.Split(',');
+            cells.Length.ShouldBe(4, line);
+            var (endpoint, caller, obj, expected) = (cells[0], cells[1], cells[2], cells[3]);
+            var parts = endpoint.Split(' ', 2);
+            using var client = Client(caller);
+            using var request = new HttpRequestMessage(new HttpMethod(parts[0]), Fill(parts[1], obj));
+            if (parts[0] is "POST" or "PUT")
+            {
+                request.Content = JsonContent.Create(Body(parts[1]));
+            }
+
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Http.Token);
+            var status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            if (status != expected)
+            {
+                mismatches.Add($"{line} answered {status}: {await response.Content.ReadAsStringAsync(Http.Token)}");
+            }
+
+            count++;
+        }
+
+        mismatches.ShouldBeEmpty();
+        count.ShouldBeGreaterThan(400);
+    }
+
+    [Fact]
+    public async Task Matrices_CoverEveryApiOperation_WithEveryTokenFailure_AndChildAndCaseEndpointsWithEveryRoleAndObject()
+    {
+        using var anonymous = world.Host.CreateClient();
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json", Http.Token)).RootElement;
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .Where(p => p.Name.StartsWith("/api/v1/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {Template(p.Name)}"))
+            .ToList();
+        var rows = Lines("live-access-matrix.csv").Select(l => l.Split(',')).Select(c => (Endpoint: c[0], Caller: c[1], Object: c[2])).ToList();
+        var missing = new List<string>();
+        foreach (var operation in operations)
+        {
+            var mine = rows.Where(r => r.Endpoint == operation).ToList();
+            missing.AddRange(TokenFailures.Where(t => !mine.Any(r => r.Caller == t)).Select(t => $"{operation} × {t}"));
+            string[] objects = operation.Contains("{child}", StringComparison.Ordinal) && !operation.Contains("/audit/", StringComparison.Ordinal)
+                ? ["related", "unrelated", "other-municipality", "missing"]
+                : operation.Contains("{case}", StringComparison.Ordinal) ? ["case-related", "case-unrelated", "case-other-municipality", "missing-case"] : [];
+            missing.AddRange(
+                from o in objects from p in Persons where !mine.Any(r => r.Caller == p && r.Object == o) select $"{operation} × {p} × {o}");
+        }
+
+        missing.ShouldBeEmpty("add rows to live-access-matrix.csv for every new endpoint");
+        operations.Count.ShouldBeGreaterThan(25);
+    }
+
+    internal static object ConsentBody(string id) => new
+    {
+        id,
+        givenBy = new[] { new { kind = "Guardian", guardian = "guardian-ref-1" } },
+        recipients = new[] { "org-somewhere" },
+        categories = new[] { "Attendance" },
+        purpose = "Authorization matrix (synthetic)",
+    };
+
+    private static object Body(string path) => path switch
+    {
+        _ when path.EndsWith("/consents", StringComparison.Ordinal) => ConsentBody(Guid.NewGuid().ToString("N")),
+        _ when path.EndsWith("/decisions-not-to-share", StringComparison.Ordinal) =>
+            new { recipients = new[] { "org-somewhere" }, categories = new[] { "Health" }, reason = "Authorization matrix (synthetic)" },
+        _ when path.EndsWith("/outcome", StringComparison.Ordinal) => new { decision = "NotOpened" },
+        _ when path.EndsWith("/transition", StringComparison.Ordinal) => new { to = "Open" },
+        _ when path.EndsWith("/decision-not-to-act", StringComparison.Ordinal) => new { reason = "Authorization matrix (synthetic)" },
+        _ => new { },
+    };
+
+    private string Fill(string template, string obj) => template
+        .Replace("{child}", world.Objects.GetValueOrDefault(obj, obj), StringComparison.Ordinal)
+        .Replace("{case}", world.Objects.GetValueOrDefault(obj, obj), StringComparison.Ordinal)
+        .Replace("{consent}", "matrix-consent", StringComparison.Ordinal)
+        .Replace("{concern}", "matrix-concern", StringComparison.Ordinal)
+        .Replace("{alert}", "no-such-alert", StringComparison.Ordinal)
+        .Replace("{code}", LiveWorld.Municipality, StringComparison.Ordinal)
+        .Replace("{schoolId}", LiveWorld.ProtectedSchool, StringComparison.Ordinal)
+        .Replace("{teamId}", "t-eht", StringComparison.Ordinal)
+        .Replace("{staffId}", "anna", StringComparison.Ordinal)
+        .TrimEnd('/');
+
+    /// <summary>The OpenAPI path in the matrix's spelling: {childKey} → {child}, {caseId} → {case}, {consentId} → {consent}, {concernId} → {concern}.</summary>
+    private static string Template(string path) => path
+        .Replace("{childKey}", "{child}", StringComparison.Ordinal)
+        .Replace("{caseId}", "{case}", StringComparison.Ordinal)
+        .Replace("{consentId}", "{consent}", StringComparison.Ordinal)
+        .Replace("{concernId}", "{concern}", StringComparison.Ordinal)
+        .TrimEnd('/');
+
+    private HttpClient Client(string caller)
+    {
+        var idp = world.Host.Idp;
+        var counsellor = LiveWorld.Counsellor;
+        var client = world.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var token = caller switch
+        {
+            "no-token" => null,
+            "expired-token" => idp.Token(counsellor, notBefore: DateTime.UtcNow.AddHours(-3), lifetime: TimeSpan.FromHours(1)),
+            "wrong-audience" => idp.Token(counsellor, audience: "another-service", notBefore: DateTime.UtcNow.AddYears(-2), lifetime: TimeSpan.FromDays(1500)),
+            "wrong-signature" => idp.Token(counsellor, key: idp.ForgedKey, notBefore: DateTime.UtcNow.AddYears(-2), lifetime: TimeSpan.FromDays(1500)),
+            _ => null,
+        };
+        if (Callers.TryGetValue(caller, out var person))
+        {
+            return world.Host.As(person);
+        }
+
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    private static IEnumerable<string> Lines(string file) =>
+        File.ReadLines(Path.Combine(AppContext.BaseDirectory, file))
+            .Where(line => line.Length > 0 && !line.StartsWith('#') && !line.StartsWith("endpoint,", StringComparison.Ordinal));
+}
