@@ -20,6 +20,7 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
     public const string OtherHealthTeam = "t-bjork-eht";
     public const string SocialTeam = "t-1280-soc";
     public const string Coordinators = "t-1280-samordnare";
+    public const string RegionOrganisation = "org-region-12-bup";
 
     public HttpClient Feed { get; } = host.ClientWithToken(host.Tokens.Feed("skolsystem", SchoolOrganisation, Municipality, "School"));
 
@@ -33,6 +34,8 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
 
     public HttpClient Manager { get; } = host.ClientWithToken(host.Tokens.Person("maria", SchoolOrganisation, Municipality, "School", "Coordinator"));
 
+    public HttpClient ChildPsychiatrist { get; } = host.ClientWithToken(host.Tokens.RegionalPerson("bengt", RegionOrganisation, Municipality, "12", "ChildPsychiatry", "Psychologist"));
+
     public HttpClient OtherMunicipality { get; } = host.ClientWithToken(host.Tokens.Person("olle", "org-0180-skola", "0180", "School", "Counsellor"));
 
     public async Task SetUpAsync()
@@ -44,6 +47,7 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
                      ("anna", SchoolOrganisation, "School", "Principal", "maria"), ("karin", SchoolOrganisation, "School", "Counsellor", "maria"),
                      ("lena", SchoolOrganisation, "School", "Counsellor", "maria"), ("erik", SchoolOrganisation, "School", "Counsellor", "maria"),
                      ("sofia", SocialOrganisation, "SocialServices", "SocialWorker", null), ("ahmed", SocialOrganisation, "SocialServices", "SocialWorker", null),
+                     ("bengt", RegionOrganisation, "ChildPsychiatry", "Psychologist", null),
                  })
         {
             await PutAsync($"/api/v1/staff/{id}", new { id, displayName = id, organisation = org, agency, roles = new[] { role }, manager });

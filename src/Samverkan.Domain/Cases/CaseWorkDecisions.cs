@@ -104,8 +104,8 @@ public static class CaseWorkDecisions
 
     /// <summary>
     /// Adds an action to the joint plan. Any participant may; the owner (if named) must be active and of the action's
-    /// organisation, and joins the case. The due date is today or later. The action's timer fires the morning after
-    /// its due date.
+    /// organisation, and joins the case. The due date is today or later. The action is overdue (its timer) at the check time
+    /// of the working day after its due date.
     /// </summary>
     public static CaseDecision AddPlanAction(CaseState state, NewPlanAction action, Staff? owner, ActingStaff by, CaseContext context)
     {
@@ -182,7 +182,7 @@ public static class CaseWorkDecisions
         };
         work.State = work.State with { Plan = work.State.Plan with { Actions = work.State.Plan.Actions.Add(added) } };
         work.Timeline(TimelineEntryKind.PlanActionAdded, by.Staff, $"Action {id} for {added.Organisation} ({added.Agency}), due {added.DueOn:yyyy-MM-dd}.");
-        work.Timer(CaseWorkTimers.ActionPrefix + id, WorkingDays.At(added.DueOn.AddDays(1), context.Work));
+        work.Timer(CaseWorkTimers.ActionPrefix + id, OverdueAt(added.DueOn, context.Work));
         if (owner is not null && owner.Id != by.Staff)
         {
             work.AlertStaff(owner.Id, AlertKind.PlanActionAssigned, new LocalizedText("Ny åtgärd i handlingsplanen", "New action in the joint plan"));
@@ -267,7 +267,7 @@ public static class CaseWorkDecisions
         }
         else if (rescheduled)
         {
-            work.Timer(CaseWorkTimers.ActionPrefix + action.Id, WorkingDays.At(next.DueOn.AddDays(1), context.Work));
+            work.Timer(CaseWorkTimers.ActionPrefix + action.Id, OverdueAt(next.DueOn, context.Work));
         }
 
         return work.Decide(action.Id);
@@ -571,6 +571,16 @@ public static class CaseWorkDecisions
 
         var now = context.Now;
         var work = new Work(state, context);
+        var extra = trigger.AdditionalParticipants.IsDefaultOrEmpty ? [] : trigger.AdditionalParticipants.Where(p => !state.Participants.Any(q => q.Who == p.Who)).ToList();
+        if (extra.Count > 0)
+        {
+            work.State = work.State with { Participants = work.State.Participants.AddRange(extra) };
+            foreach (var participant in extra.Where(p => p.Who.Staff is not null))
+            {
+                work.AlertStaff(participant.Who.Staff!.Value, AlertKind.CaseOpened, new LocalizedText("Ny samordnad individuell plan (SIP)", "A new coordinated individual plan (SIP)"));
+            }
+        }
+
         if (state.Kind == CaseKind.Sip && state.Sip is null)
         {
             var days = Math.Max(1, context.Work.SipFirstMeetingWorkingDays);
@@ -597,14 +607,16 @@ public static class CaseWorkDecisions
             work.AddFollowUp(dueOn, context);
         }
 
-        if (ReferenceEquals(work.State, state))
+        if (!work.Changed)
         {
             return opened;
         }
 
+        var added = work.Decide();
         return opened with
         {
             NewState = work.State,
+            Alerts = opened.Alerts.AddRange(added.Alerts),
             Timers = opened.Timers.AddRange(work.Timers),
         };
     }
@@ -656,8 +668,8 @@ public static class CaseWorkDecisions
         }
 
         var now = work.Now;
-        var overdueAt = WorkingDays.At(action.DueOn.AddDays(1), context.Work);
-        var escalateAt = WorkingDays.At(WorkingDays.After(action.DueOn.AddDays(1), context.Work.EscalateAfterWorkingDays), context.Work);
+        var overdueAt = OverdueAt(action.DueOn, context.Work);
+        var escalateAt = EscalateAt(action.DueOn, context.Work);
         if (now < overdueAt)
         {
             work.Timer(CaseWorkTimers.ActionPrefix + id, overdueAt);
@@ -722,8 +734,8 @@ public static class CaseWorkDecisions
         }
 
         var now = work.Now;
-        var overdueAt = WorkingDays.At(item.DueOn.AddDays(1), context.Work);
-        var escalateAt = WorkingDays.At(WorkingDays.After(item.DueOn.AddDays(1), context.Work.EscalateAfterWorkingDays), context.Work);
+        var overdueAt = OverdueAt(item.DueOn, context.Work);
+        var escalateAt = EscalateAt(item.DueOn, context.Work);
         if (item.Status == FollowUpStatus.Due)
         {
             if (now < overdueAt)
@@ -794,6 +806,16 @@ public static class CaseWorkDecisions
             work.AlertParticipants(AlertKind.SipFirstMeetingOverdue, text);
             work.AlertLeadAndCoordinators(context, AlertKind.SipFirstMeetingOverdue, text);
         }
+    }
+
+    /// <summary>Something due on <paramref name="due"/> and not done is overdue at the check time of the next working day.</summary>
+    public static DateTimeOffset OverdueAt(DateOnly due, CaseWorkPolicy policy) => WorkingDays.At(WorkingDays.After(due, 1), policy);
+
+    /// <summary>Still not done <see cref="CaseWorkPolicy.EscalateAfterWorkingDays"/> working days after it became overdue, it escalates.</summary>
+    public static DateTimeOffset EscalateAt(DateOnly due, CaseWorkPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return WorkingDays.At(WorkingDays.After(due, 1 + policy.EscalateAfterWorkingDays), policy);
     }
 
     /// <summary>The roles <paramref name="staff"/> holds on the case (reference: the action id for action owners).</summary>
@@ -884,7 +906,7 @@ public static class CaseWorkDecisions
         {
             var id = NextId("f");
             State = State with { Placement = State.Placement! with { Items = State.Placement.Items.Add(new PlacementFollowUp { Id = id, DueOn = dueOn }) } };
-            Timer(CaseWorkTimers.PlacementPrefix + id, WorkingDays.At(dueOn.AddDays(1), context.Work));
+            Timer(CaseWorkTimers.PlacementPrefix + id, OverdueAt(dueOn, context.Work));
         }
 
         public void ScheduleNextFollowUp(PlacementFollowUp after, CaseContext context)
