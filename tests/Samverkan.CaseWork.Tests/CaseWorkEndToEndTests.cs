@@ -300,6 +300,33 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task SchoolMove_WithAnOpenCase_HandsTheCaseOverToTheNewSchoolsTeam()
+    {
+        await using var host = await CaseWorkHost.StartAsync(postgres, Monday);
+        var scenario = new CaseWorkScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        var caseId = await scenario.OpenConcernCaseAsync(Pupil);
+        await PostAsync(scenario.Counsellor, $"/api/v1/cases/{caseId}/plan/actions", new { what = "Överlämning", dueOn = "2026-09-30", owner = "sofia" });
+        (await scenario.OtherSchoolCounsellor.GetAsync($"/api/v1/cases/{caseId}", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        await scenario.MoveToOtherSchoolAsync(Pupil);
+
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where case_id = $1 and school_id = $2", caseId, OtherSchool) == 1, "the case followed");
+        var moved = await scenario.CaseAsync(scenario.OtherSchoolCounsellor, caseId);
+        var teams = moved.GetProperty("participants").EnumerateArray()
+            .Where(p => p.GetProperty("who").TryGetProperty("team", out var t) && t.ValueKind == JsonValueKind.String)
+            .Select(p => p.GetProperty("who").GetProperty("team").GetString()).ToList();
+        teams.ShouldContain(OtherHealthTeam);
+        teams.ShouldNotContain(HealthTeam);
+        teams.ShouldContain(SocialTeam, "social services stay on their legal basis");
+        moved.GetProperty("plan").GetProperty("actions").GetArrayLength().ShouldBe(1, "the plan follows the child");
+        moved.GetProperty("timeline").EnumerateArray().ShouldContain(t => t.GetProperty("kind").GetString() == "SchoolChanged");
+        await host.WaitUntilAsync(async () => await scenario.AlertsAsync("erik", "CaseHandedOver") == 1, "the new school's team told");
+        (await scenario.Counsellor.GetAsync($"/api/v1/cases/{caseId}", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound, "the former school's team no longer sees it");
+    }
+
+    [Fact]
     public async Task CaseWorkEndpoints_AreInTheOpenApiDocument()
     {
         await using var host = await CaseWorkHost.StartAsync(postgres, Monday);

@@ -137,6 +137,11 @@ public sealed class ChildActor : Actor<ChildState>
             context.Send(CoordinationActors.CaseOf(trigger.Case), new ApplyCaseTrigger(trigger));
         }
 
+        foreach (var change in decision.SchoolChanges)
+        {
+            context.Send(CoordinationActors.CaseOf(change.Case), new CaseChildChangedSchool(change.School, change.ConsentAllows));
+        }
+
         Effects.RouteAlerts(context, decision.Alerts);
         Effects.ApplyTimers(context, decision.Timers, name => name switch
         {

@@ -523,6 +523,71 @@ public static class CaseWorkDecisions
         return work.Decide();
     }
 
+    /// <summary>
+    /// The child changed school: the case follows to <paramref name="to"/>, handed over from the former school's
+    /// student-health team to the new one (and, where the case has a legal basis, to the new school's social-services
+    /// contacts). To another municipality only when <paramref name="consentAllows"/>; otherwise the case stays where it is,
+    /// its participants are told the child moved, and the timeline records that nothing was disclosed.
+    /// </summary>
+    public static CaseDecision ChildChangedSchool(CaseState state, School to, bool consentAllows, CaseContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(context);
+        if (state.IsClosed || state.School == to.Id)
+        {
+            return Unchanged(state);
+        }
+
+        var now = context.Now;
+        var work = new Work(state, context);
+        if (state.Municipality is { } home && home != to.Municipality && !consentAllows)
+        {
+            work.Timeline(TimelineEntryKind.SchoolChanged, null, "The child moved to a school in another municipality; no consent allows the case to follow, so nothing was disclosed.");
+            work.AlertParticipants(AlertKind.CaseHandedOver, new LocalizedText("Barnet har flyttat till en annan kommun", "The child moved to another municipality"));
+            return work.Decide();
+        }
+
+        var participants = state.Participants.Where(p => p.Role != CaseParticipantRole.StudentHealthTeam).ToImmutableArray();
+        var added = new List<CaseParticipant>();
+        if (to.StudentHealthTeam is { } team)
+        {
+            added.Add(new CaseParticipant(ParticipantRef.ForTeam(team), Agency.School, CaseParticipantRole.StudentHealthTeam, null, now));
+        }
+
+        if (state.LegalBases.FirstOrDefault() is { } basis && to.SocialServices is { } link)
+        {
+            if (link.Team is { } ssTeam)
+            {
+                added.Add(new CaseParticipant(ParticipantRef.ForTeam(ssTeam), Agency.SocialServices, CaseParticipantRole.SocialServicesTeam, basis, now));
+            }
+
+            added.AddRange(link.ContactPersons.Select(c => new CaseParticipant(ParticipantRef.ForStaff(c), Agency.SocialServices, CaseParticipantRole.SocialServicesContact, basis, now)));
+        }
+
+        var joining = added.Where(a => !participants.Any(p => p.Who == a.Who)).ToList();
+        work.State = work.State with
+        {
+            School = to.Id,
+            Municipality = to.Municipality,
+            Participants = participants.AddRange(joining),
+        };
+        work.Timeline(TimelineEntryKind.SchoolChanged, null, $"The child changed school from {state.School} to {to.Id}; the case was handed over to the new school's team.");
+        foreach (var participant in joining)
+        {
+            if (participant.Who.Team is { } t)
+            {
+                work.AlertTeam(t, AlertKind.CaseHandedOver, new LocalizedText("Ett ärende har flyttat till er skola", "A case moved to your school"));
+            }
+            else
+            {
+                work.AlertStaff(participant.Who.Staff!.Value, AlertKind.CaseHandedOver, new LocalizedText("Ett ärende har flyttat till er skola", "A case moved to your school"));
+            }
+        }
+
+        return work.Decide();
+    }
+
     /// <summary>Records a placed child's joint follow-up as held (the earliest due or overdue one); the next one is scheduled.</summary>
     public static CaseDecision RecordPlacementFollowUp(CaseState state, string? notes, ActingStaff by, CaseContext context)
     {
@@ -943,6 +1008,8 @@ public static class CaseWorkDecisions
         }
 
         public void AlertStaff(StaffId staff, AlertKind kind, LocalizedText text) => Alert(AlertRecipient.ToStaff(staff), kind, text);
+
+        public void AlertTeam(TeamId team, AlertKind kind, LocalizedText text) => Alert(AlertRecipient.ToTeam(team), kind, text);
 
         public void AlertParticipants(AlertKind kind, LocalizedText text, StaffId? except = null, Agency? agency = null)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Common;
 using Samverkan.Domain.Concerns;
@@ -188,8 +189,22 @@ public static class ChildCaseWork
             triggers = triggers.Add(trigger with { Placement = placement, SocialServicesBases = [basis, .. trigger.SocialServicesBases] });
         }
 
-        return decision with { NewState = state, CaseTriggers = triggers };
+        // A new school: the open cases follow, with a handover to the new school's team.
+        var today = SwedishTime.DateOf(context.Now);
+        var changes = decision.SchoolChanges;
+        if (CurrentSchool(before.Profile, today) is { } from && CurrentSchool(state.Profile, today) is { } to && from != to && context.School is { } school && school.Id == to)
+        {
+            var consent = state.Consents.Any(c => c.IsValidFor(school.Organisation, InformationCategory.CaseWork, context.Now));
+            changes = changes.AddRange(state.OpenCases
+                .Where(c => c.Status != CaseStatus.Closed && !triggers.Any(t => t.Case == c.Case))
+                .Select(c => new CaseSchoolChange(c.Case, to, school.Municipality, consent)));
+        }
+
+        return decision with { NewState = state, CaseTriggers = triggers, SchoolChanges = changes };
     }
+
+    private static SchoolId? CurrentSchool(Child? profile, DateOnly today) =>
+        profile?.EnrolmentAt(today)?.School ?? profile?.Enrolments.OrderBy(e => e.From).LastOrDefault()?.School;
 
     /// <summary>
     /// Starts a SIP (samordnad individuell plan): it needs the consent it rests on (in force, naming every participant's

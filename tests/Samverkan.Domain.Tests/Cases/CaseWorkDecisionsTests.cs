@@ -276,6 +276,34 @@ public class CaseWorkDecisionsTests
         CaseWorkDecisions.TimerDue(held.NewState, "sip", Ctx("2025-10-20 10:00")).Alerts.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("2081", false, true)] // same municipality: follows
+    [InlineData("0180", true, true)] // another municipality with consent: follows
+    [InlineData("0180", false, false)] // another municipality without consent: stays, nothing disclosed
+    public void ChildChangedSchool_TheCaseFollowsOnlyAsTheDisclosureRulesAllow(string municipality, bool consent, bool follows)
+    {
+        var state = Opened();
+        var to = School() with { Id = SchoolB, Municipality = new MunicipalityCode(municipality), StudentHealthTeam = new TeamId("eht-school-b") };
+
+        var decision = CaseWorkDecisions.ChildChangedSchool(state, to, consent, Ctx("2025-10-14 09:00"));
+
+        decision.NewState!.Timeline[^1].Kind.ShouldBe(TimelineEntryKind.SchoolChanged);
+        if (follows)
+        {
+            decision.NewState.School.ShouldBe(SchoolB);
+            decision.NewState.Municipality!.Value.Value.ShouldBe(municipality);
+            decision.NewState.Participants.ShouldContain(p => p.Who == ParticipantRef.ForTeam(new TeamId("eht-school-b")));
+            decision.NewState.Participants.ShouldNotContain(p => p.Who == ParticipantRef.ForTeam(StudentHealthTeam));
+            decision.Alerts.ShouldContain(a => a.Recipient == AlertRecipient.ToTeam(new TeamId("eht-school-b")) && a.Kind == AlertKind.CaseHandedOver);
+        }
+        else
+        {
+            decision.NewState.School.ShouldBe(SchoolA);
+            decision.NewState.Participants.ShouldBe(state.Participants);
+            decision.Alerts.ShouldNotContain(a => a.Recipient == AlertRecipient.ToTeam(new TeamId("eht-school-b")));
+        }
+    }
+
     [Fact]
     public void ClosedCase_RefusesWork_AndItsTimersDoNothing()
     {
