@@ -237,7 +237,8 @@ public static class ChildCaseWork
         var (next, trigger) = ChildDecisions.BuildTrigger(state, CaseKind.Sip, [], null, context);
         trigger = trigger with
         {
-            SocialServicesBases = [basis],
+            // The school's social services join on the consent only when it names them.
+            SocialServicesBases = context.School?.SocialServices is { } link && consent.Recipients.Contains(link.Organisation) ? [basis] : [],
             AdditionalParticipants =
             [
                 .. participants.DistinctBy(p => p.Id).Select(p => new CaseParticipant(
