@@ -188,7 +188,12 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
     [Fact]
     public async Task ReporterFeedback_RemindedThenOverdue_UntilSocialServicesRecordIt()
     {
-        await using var host = await CaseWorkHost.StartAsync(postgres, Monday);
+        // The municipality's deadline: five working days, reminded one working day before.
+        await using var host = await CaseWorkHost.StartAsync(postgres, Monday, new Dictionary<string, string>
+        {
+            ["Samverkan:CaseWork:ReporterFeedbackWorkingDays"] = "5",
+            ["Samverkan:CaseWork:ReporterFeedbackReminderWorkingDays"] = "1",
+        });
         var scenario = new CaseWorkScenario(host);
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil);
@@ -199,11 +204,13 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         owed[0].GetProperty("overdue").GetBoolean().ShouldBeFalse();
         owed[0].GetProperty("reportingOrganisation").GetString().ShouldBe(SchoolOrganisation);
 
-        // Ten working days: due Monday 21 September 08:00, reminded two working days before.
-        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 17, 6, 30, 0, TimeSpan.Zero));
+        // Due Monday 14 September 08:00, reminded on Friday.
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 11, 5, 59, 0, TimeSpan.Zero));
+        (await scenario.AlertsAsync("sofia", "ReporterFeedbackDue")).ShouldBe(0);
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 11, 6, 30, 0, TimeSpan.Zero));
         (await scenario.AlertsAsync("sofia", "ReporterFeedbackDue")).ShouldBe(1);
         (await scenario.AlertsAsync("sofia", "ReporterFeedbackOverdue")).ShouldBe(0);
-        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 21, 6, 30, 0, TimeSpan.Zero));
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 14, 6, 30, 0, TimeSpan.Zero));
         (await scenario.AlertsAsync("sofia", "ReporterFeedbackOverdue")).ShouldBe(1);
         (await scenario.AlertsAsync("maria", "ReporterFeedbackOverdue")).ShouldBe(1);
         var overdue = (await ReadAsync(scenario.SocialWorker, "/api/v1/concerns/feedback?overdue=true")).GetProperty("items");
