@@ -31,6 +31,7 @@ public sealed class DashboardText
         ["nav.home"] = ("Översikt", "Overview"),
         ["nav.skip"] = ("Hoppa till innehållet", "Skip to content"),
         ["nav.signout"] = ("Logga ut", "Sign out"),
+        ["nav.account"] = ("Konto och språk", "Account and language"),
         ["nav.language"] = ("In English", "På svenska"),
         ["live.connected"] = ("Uppdateras automatiskt", "Updates automatically"),
         ["live.lost"] = ("Anslutningen bröts – återansluter…", "Connection lost – reconnecting…"),
