@@ -77,6 +77,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledge")).ToBeVisibleAsync(Visible);
         await Assertions.Expect(counsellorPage.GetByTestId("absence-chart").Locator("svg rect").First).ToBeVisibleAsync(Visible);
         await Screenshots.SaveAsync(counsellorPage, "case-page");
+        var clicked = System.Diagnostics.Stopwatch.StartNew();
         await counsellorPage.GetByTestId("acknowledge").ClickAsync();
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Maria Dahl", new() { Timeout = 20_000 });
         await Assertions.Expect(counsellorPage.Locator("h1 [data-status]")).ToHaveTextAsync("Kvitterat");
@@ -85,6 +86,8 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
 
         // The social worker's page follows, without reload.
         await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Kvitterat", new() { Timeout = 20_000 });
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"Acknowledged in one browser, seen in the other after {clicked.ElapsedMilliseconds} ms (click, commit, signal, re-read, render, Playwright's polling).");
         await Screenshots.SaveAsync(counsellorPage, "case-page-acknowledged");
         await Screenshots.SaveAsync(socialPage, "social-services-after-acknowledgement");
     }
