@@ -77,6 +77,9 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledge")).ToBeVisibleAsync(Visible);
         await Assertions.Expect(counsellorPage.GetByTestId("absence-chart").Locator("svg rect").First).ToBeVisibleAsync(Visible);
         await Screenshots.SaveAsync(counsellorPage, "case-page");
+        var socialCase = await social.NewPageAsync();
+        await socialCase.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(socialCase.GetByTestId("acknowledgement")).ToContainTextAsync("Ännu inte kvitterat", new() { Timeout = 20_000 });
         var clicked = System.Diagnostics.Stopwatch.StartNew();
         await counsellorPage.GetByTestId("acknowledge").ClickAsync();
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Maria Dahl", new() { Timeout = 20_000 });
@@ -84,10 +87,11 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await counsellorPage.GetByRole(AriaRole.Link, new() { Name = "← Tillbaka till översikten" }).ClickAsync();
         await Assertions.Expect(counsellorPage.Locator($"li[data-alert='{alertId}'] .alert-state")).ToHaveTextAsync("Kvitterad", new() { Timeout = 20_000 });
 
-        // The social worker's page follows, without reload.
+        // The social worker's pages (the overview and the case) follow, without reload.
         await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Kvitterat", new() { Timeout = 20_000 });
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"Acknowledged in one browser, seen in the other after {clicked.ElapsedMilliseconds} ms (click, commit, signal, re-read, render, Playwright's polling).");
+        await Assertions.Expect(socialCase.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Maria Dahl", new() { Timeout = 20_000 });
         await Screenshots.SaveAsync(counsellorPage, "case-page-acknowledged");
         await Screenshots.SaveAsync(socialPage, "social-services-after-acknowledgement");
     }
