@@ -158,6 +158,45 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
     }
 
     [Fact]
+    public async Task CasePage_WorksByKeyboard_AndClosesACaseWithAReason_AskingForANoteWhenTheReasonIsOther()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var caseId = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' and status = 'Open' order by opened_at, case_id limit 1"))!;
+        await using var context = await browser.Browser.NewContextAsync(Tablet);
+        var page = await SignInAsync(context, host, "karin.kurator");
+        await page.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(page.Locator("h1 [data-status]")).ToHaveTextAsync("Nytt", new() { Timeout = 20_000 });
+
+        // Keyboard only: Tab to the acknowledge button and press Enter.
+        var acknowledgeButton = page.GetByTestId("acknowledge");
+        for (var presses = 0; presses < 40 && !await acknowledgeButton.EvaluateAsync<bool>("b => b === document.activeElement"); presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Assertions.Expect(acknowledgeButton).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Karin Berg", new() { Timeout = 20_000 });
+
+        // "Other" needs a note: refused on the page, nothing sent.
+        await page.GetByLabel("Skäl", new() { Exact = true }).SelectOptionAsync("Other");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Avsluta ärendet" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Skriv en kommentar när skälet är Annat.")).ToBeVisibleAsync(Visible);
+        (await host.TextAsync("select status from coord_cases where case_id = $1", caseId)).ShouldBe("Acknowledged");
+
+        // With a reason of its own it closes; the page says how it ended.
+        await page.GetByLabel("Skäl", new() { Exact = true }).SelectOptionAsync("Duplicate");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Avsluta ärendet" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1 [data-status]")).ToHaveTextAsync("Avslutat", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("Ärendet är avslutat: Dubblett.")).ToBeVisibleAsync(Visible);
+        (await host.TextAsync("select status from coord_cases where case_id = $1", caseId)).ShouldBe("Closed");
+        (await host.ScalarAsync(
+            "select count(*) from audit_log where staff_id = 'karin.kurator' and action = 'write' and resource = $1", $"dashboard case/{caseId}")).ShouldBeGreaterThan(0);
+        await Screenshots.SaveAsync(page, "case-page-closed-tablet");
+    }
+
+    [Fact]
     public async Task Dashboard_WithoutSession_RedirectsToSignIn_AndSpeaksEnglishOnRequest()
     {
         await using var host = await DashboardHost.StartAsync(postgres);
