@@ -41,7 +41,7 @@ public sealed class AbsenceChartTests
         labels.Count.ShouldBe(AbsenceChart.MaxWeeks);
         labels[0].ShouldBe("wk 9");
         var full = svg.Descendants(Svg + "rect").Single();
-        double.Parse(full.Attribute("height")!.Value, System.Globalization.CultureInfo.InvariantCulture).ShouldBe(188);
+        double.Parse(full.Attribute("height")!.Value, System.Globalization.CultureInfo.InvariantCulture).ShouldBe(204); // the whole plot height: 100 %
     }
 
     [Fact]

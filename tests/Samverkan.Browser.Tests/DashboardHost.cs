@@ -20,6 +20,9 @@ namespace Samverkan.Browser.Tests;
 /// </summary>
 internal sealed class DashboardHost : WebApplicationFactory<Program>
 {
+    /// <summary>The cases the demo's absence history opens.</summary>
+    private const int DemoCases = 3;
+
     private readonly TestDatabase _database;
     private readonly int _port = FreePort.Next();
 
@@ -44,10 +47,12 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
         var host = new DashboardHost(database, new ManualTimeProvider(DateTimeOffset.UtcNow));
         host.UseKestrel(host._port);
         host.StartServer();
+        // The demo's 60 children, and the cases their absence history opens (pupils 1 to 3 of Norrskolan), all processed.
         await host.WaitUntilAsync(
             async () => await host.ScalarAsync("select count(*) from coord_children") == 60
+                && await host.ScalarAsync("select count(*) from coord_cases") >= DemoCases
                 && await host.ScalarAsync("select count(*) from actor_mailbox") == 0,
-            "the demo data", TimeSpan.FromSeconds(60));
+            "the demo data", TimeSpan.FromSeconds(90));
         return host;
     }
 

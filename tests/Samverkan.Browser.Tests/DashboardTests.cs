@@ -77,14 +77,21 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledge")).ToBeVisibleAsync(Visible);
         await Assertions.Expect(counsellorPage.GetByTestId("absence-chart").Locator("svg rect").First).ToBeVisibleAsync(Visible);
         await Screenshots.SaveAsync(counsellorPage, "case-page");
+        var socialCase = await social.NewPageAsync();
+        await socialCase.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(socialCase.GetByTestId("acknowledgement")).ToContainTextAsync("Ännu inte kvitterat", new() { Timeout = 20_000 });
+        var clicked = System.Diagnostics.Stopwatch.StartNew();
         await counsellorPage.GetByTestId("acknowledge").ClickAsync();
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Maria Dahl", new() { Timeout = 20_000 });
         await Assertions.Expect(counsellorPage.Locator("h1 [data-status]")).ToHaveTextAsync("Kvitterat");
         await counsellorPage.GetByRole(AriaRole.Link, new() { Name = "← Tillbaka till översikten" }).ClickAsync();
         await Assertions.Expect(counsellorPage.Locator($"li[data-alert='{alertId}'] .alert-state")).ToHaveTextAsync("Kvitterad", new() { Timeout = 20_000 });
 
-        // The social worker's page follows, without reload.
+        // The social worker's pages (the overview and the case) follow, without reload.
         await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Kvitterat", new() { Timeout = 20_000 });
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"Acknowledged in one browser, seen in the other after {clicked.ElapsedMilliseconds} ms (click, commit, signal, re-read, render, Playwright's polling).");
+        await Assertions.Expect(socialCase.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Maria Dahl", new() { Timeout = 20_000 });
         await Screenshots.SaveAsync(counsellorPage, "case-page-acknowledged");
         await Screenshots.SaveAsync(socialPage, "social-services-after-acknowledgement");
     }
@@ -148,6 +155,45 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         proxy.Restore();
         await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Anna Lindqvist", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
+    public async Task CasePage_WorksByKeyboard_AndClosesACaseWithAReason_AskingForANoteWhenTheReasonIsOther()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var caseId = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' and status = 'Open' order by opened_at, case_id limit 1"))!;
+        await using var context = await browser.Browser.NewContextAsync(Tablet);
+        var page = await SignInAsync(context, host, "karin.kurator");
+        await page.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(page.Locator("h1 [data-status]")).ToHaveTextAsync("Nytt", new() { Timeout = 20_000 });
+
+        // Keyboard only: Tab to the acknowledge button and press Enter.
+        var acknowledgeButton = page.GetByTestId("acknowledge");
+        for (var presses = 0; presses < 40 && !await acknowledgeButton.EvaluateAsync<bool>("b => b === document.activeElement"); presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Assertions.Expect(acknowledgeButton).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av Karin Berg", new() { Timeout = 20_000 });
+
+        // "Other" needs a note: refused on the page, nothing sent.
+        await page.GetByLabel("Skäl", new() { Exact = true }).SelectOptionAsync("Other");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Avsluta ärendet" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Skriv en kommentar när skälet är Annat.")).ToBeVisibleAsync(Visible);
+        (await host.TextAsync("select status from coord_cases where case_id = $1", caseId)).ShouldBe("Acknowledged");
+
+        // With a reason of its own it closes; the page says how it ended.
+        await page.GetByLabel("Skäl", new() { Exact = true }).SelectOptionAsync("Duplicate");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Avsluta ärendet" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1 [data-status]")).ToHaveTextAsync("Avslutat", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("Ärendet är avslutat: Dubblett.")).ToBeVisibleAsync(Visible);
+        (await host.TextAsync("select status from coord_cases where case_id = $1", caseId)).ShouldBe("Closed");
+        (await host.ScalarAsync(
+            "select count(*) from audit_log where staff_id = 'karin.kurator' and action = 'write' and resource = $1", $"dashboard case/{caseId}")).ShouldBeGreaterThan(0);
+        await Screenshots.SaveAsync(page, "case-page-closed-tablet");
     }
 
     [Fact]

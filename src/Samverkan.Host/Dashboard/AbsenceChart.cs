@@ -14,12 +14,12 @@ public static class AbsenceChart
 {
     public const int MaxWeeks = 12;
 
-    private const int Width = 640;
-    private const int Height = 240;
-    private const int Left = 48;
+    private const int Width = 520;
+    private const int Height = 260;
+    private const int Left = 58;
     private const int Right = 12;
     private const int Top = 16;
-    private const int Bottom = 36;
+    private const int Bottom = 40;
 
     /// <summary>The SVG markup (every text encoded), for the last <see cref="MaxWeeks"/> weeks with offered time.</summary>
     public static string Render(IReadOnlyList<WeeklyAbsence> weeks, decimal thresholdPercent, DashboardText text)

@@ -69,7 +69,7 @@ public sealed class DashboardData(
         var (alerts, _) = await AlertStore.PageAsync(database, user.Caller.Staff, unacknowledgedOnly: false, 1, 50, cancellationToken).ConfigureAwait(false);
         await AuditListAsync(user, cases.Select(c => c.Summary.ChildKey).Concat(alerts.Select(a => a.ChildKey)), "dashboard: school team overview", cancellationToken)
             .ConfigureAwait(false);
-        return new SchoolTeamOverview(cases, alerts, [.. schools.Values]);
+        return new SchoolTeamOverview(cases, alerts, [.. schools.Values], [.. schools.Keys]);
     }
 
     public async Task<SocialServicesOverview> SocialServicesAsync(DashboardUser user, CancellationToken cancellationToken)

@@ -49,7 +49,12 @@ public static class DashboardExtensions
 
         // After authentication and authorization (UseSamverkanSecurity), before the endpoints run.
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.Use(AddPageHeaders);
+
+        // The framework's script (_framework/blazor.web.js) as a static file: from the build's static web assets in
+        // Development, from wwwroot when published. Not MapStaticAssets: its catch-all GET endpoint would turn every
+        // unknown POST into a 405 endpoint, which the fallback policy then answers 401 instead of 404.
+        app.UseStaticFiles();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .RequireAuthorization(Policy)
@@ -79,6 +84,30 @@ public static class DashboardExtensions
         var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(StylesheetResource)
             ?? throw new InvalidOperationException($"The resource {StylesheetResource} is missing.");
         return TypedResults.Stream(stream, "text/css; charset=utf-8");
+    }
+
+    /// <summary>
+    /// Dashboard pages: our own scripts, styles and circuit only (no framing, so no clickjacking of the case actions),
+    /// and never cached.
+    /// </summary>
+    private static Task AddPageHeaders(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<DashboardPageMetadata>() is not null)
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpContext)state).Response.Headers;
+                headers.ContentSecurityPolicy =
+                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+                    + "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+                headers.XFrameOptions = "DENY";
+                headers.CacheControl = "no-store";
+                headers["Referrer-Policy"] = "same-origin";
+                return Task.CompletedTask;
+            }, context);
+        }
+
+        return next(context);
     }
 
     private static Task RedirectToSignInAsync(HttpContext context)

@@ -15,8 +15,10 @@ public sealed class DashboardLive(IActorSignals signals) : IDisposable
     private readonly Lock _lock = new();
     private bool _started;
 
-    /// <summary>Something the person may see has changed, or notices may have been missed: re-read.</summary>
-    public event Action? Changed;
+    /// <summary>
+    /// Something the person may see has changed (the signal), or notices may have been missed (null): re-read.
+    /// </summary>
+    public event Action<ActorSignal?>? Changed;
 
     /// <summary>The circuit's connection went down (true) or came back (false).</summary>
     public event Action<bool>? ConnectionChanged;
@@ -35,8 +37,12 @@ public sealed class DashboardLive(IActorSignals signals) : IDisposable
             }
 
             _started = true;
-            _subscriptions.Add(signals.Subscribe(CoordinationTopics.Cases + user.Caller.Municipality.Value, _ => Changed?.Invoke()));
-            _subscriptions.Add(signals.Subscribe(CoordinationTopics.Alerts + user.Caller.Staff.Value, _ => Changed?.Invoke()));
+            var cases = CoordinationTopics.Cases + user.Caller.Municipality.Value;
+            var alerts = CoordinationTopics.Alerts + user.Caller.Staff.Value;
+
+            // Subscriptions are by prefix: keep only the exact topics (not cases/19990 for cases/1999).
+            _subscriptions.Add(signals.Subscribe(cases, signal => Notify(signal, cases)));
+            _subscriptions.Add(signals.Subscribe(alerts, signal => Notify(signal, alerts)));
             signals.Reconnected += OnSignalsReconnected;
         }
     }
@@ -47,7 +53,7 @@ public sealed class DashboardLive(IActorSignals signals) : IDisposable
         ConnectionChanged?.Invoke(!up);
         if (up)
         {
-            Changed?.Invoke();
+            Changed?.Invoke(null);
         }
     }
 
@@ -65,7 +71,15 @@ public sealed class DashboardLive(IActorSignals signals) : IDisposable
         }
     }
 
-    private void OnSignalsReconnected() => Changed?.Invoke();
+    private void OnSignalsReconnected() => Changed?.Invoke(null);
+
+    private void Notify(ActorSignal signal, string topic)
+    {
+        if (string.Equals(signal.Topic, topic, StringComparison.Ordinal))
+        {
+            Changed?.Invoke(signal);
+        }
+    }
 }
 
 /// <summary>Tells the circuit's <see cref="DashboardLive"/> when its connection drops and returns, so pages catch up.</summary>

@@ -29,7 +29,8 @@ public enum DashboardRole
 /// <summary>A case in a list with what it expects of the viewer.</summary>
 public sealed record DashboardCase(CaseSummary Summary, string? SchoolName, bool Participating);
 
-public sealed record SchoolTeamOverview(IReadOnlyList<DashboardCase> Cases, IReadOnlyList<AlertView> Alerts, IReadOnlyList<string> SchoolNames);
+public sealed record SchoolTeamOverview(
+    IReadOnlyList<DashboardCase> Cases, IReadOnlyList<AlertView> Alerts, IReadOnlyList<string> SchoolNames, IReadOnlyCollection<string> SchoolIds);
 
 public sealed record PendingConcern(string ConcernId, string ChildKey, string? SchoolName, string Category, DateOnly ReportedOn);
 

@@ -31,6 +31,7 @@ public sealed class DashboardText
         ["nav.home"] = ("Översikt", "Overview"),
         ["nav.skip"] = ("Hoppa till innehållet", "Skip to content"),
         ["nav.signout"] = ("Logga ut", "Sign out"),
+        ["nav.account"] = ("Konto och språk", "Account and language"),
         ["nav.language"] = ("In English", "På svenska"),
         ["live.connected"] = ("Uppdateras automatiskt", "Updates automatically"),
         ["live.lost"] = ("Anslutningen bröts – återansluter…", "Connection lost – reconnecting…"),
@@ -41,6 +42,7 @@ public sealed class DashboardText
         ["error.unavailable"] = ("Uppgifterna kan inte visas just nu. Försök igen om en stund.", "The information cannot be shown right now. Try again shortly."),
         ["error.notfound"] = ("Ärendet finns inte, eller så har du inte behörighet att se det.", "The case does not exist, or you are not allowed to see it."),
         ["error.nosession"] = ("Du är inte inloggad.", "You are not signed in."),
+        ["error.circuit"] = ("Något gick fel och sidan uppdateras inte längre.", "Something went wrong and the page no longer updates."),
 
         ["school.title"] = ("Elevhälsan", "Student health"),
         ["school.cases"] = ("Vår skolas öppna ärenden", "Our school's open cases"),

@@ -130,5 +130,14 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         }
     }
 
-    private void OnChanged() => _ = InvokeAsync(RefreshAsync);
+    /// <summary>Whether a signal concerns this view (null: notices may have been missed, always re-read).</summary>
+    protected virtual bool Concerns(ActorSignal? signal) => true;
+
+    private void OnChanged(ActorSignal? signal)
+    {
+        if (Concerns(signal))
+        {
+            _ = InvokeAsync(RefreshAsync);
+        }
+    }
 }
