@@ -105,6 +105,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         var open = await host.ScalarAsync("select count(*) from coord_cases where status <> 'Closed'");
         var openFigure = page.GetByTestId("open-cases").Locator(".figure-value");
         await Assertions.Expect(openFigure).ToHaveTextAsync(open.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+        var sodra = await host.ScalarAsync("select count(*) from coord_cases where school_id = 's-sodraskolan' and status <> 'Closed'");
 
         // A pupil's absence crosses the threshold: a new case somewhere in the municipality.
         var pupil = DemoData.ChildKey(31).Value;
@@ -115,7 +116,30 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where child_key = $1", pupil) == 1, "the new case");
 
         await Assertions.Expect(openFigure).ToHaveTextAsync((open + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
-        await Assertions.Expect(page.GetByTestId("by-school").Locator("tr[data-key='s-sodraskolan'] td.num")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("by-school").Locator("tr[data-key='s-sodraskolan'] td.num"))
+            .ToHaveTextAsync((sodra + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+        // Overdue case work as counts: the demo's placed children may already have follow-ups overdue.
+        const string Flagged = "select count(*) from coord_case_work where status <> 'Closed' and (overdue_actions > 0 or vacancies > 0 or sip_overdue or placement_overdue > 0)";
+        var flagged = await host.ScalarAsync(Flagged);
+        var overdueFigure = page.GetByTestId("overdue-follow-ups").Locator(".figure-value");
+        await Assertions.Expect(overdueFigure).ToHaveTextAsync(flagged.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // Karin takes the lead of a case and is then deactivated: her lead is a vacant role, overdue case work that the
+        // coordinator sees as a count.
+        var norrCase = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' and kind = 'AbsenceFollowUp' order by opened_at, case_id limit 1"))!;
+        using (var karin = await host.ClientForAsync("karin.kurator"))
+        {
+            var lead = await karin.PostAsJsonAsync($"/api/v1/cases/{Uri.EscapeDataString(norrCase)}/lead", new { }, TestContext.Current.CancellationToken);
+            lead.StatusCode.ShouldBe(HttpStatusCode.OK, await lead.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "the lead's role tracked");
+        var deactivate = await feed.PostAsync("/api/v1/staff/karin.kurator/deactivate", null, TestContext.Current.CancellationToken);
+        deactivate.StatusCode.ShouldBe(HttpStatusCode.OK, await deactivate.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await Assertions.Expect(overdueFigure).ToHaveTextAsync((flagged + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("overdue-work").Locator("tr[data-key='vacancies'] td.num")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
+        (await host.ScalarAsync(Flagged)).ShouldBe(flagged + 1);
         await Screenshots.SaveAsync(page, "coordinator-overview");
 
         // Aggregates only: no child's key anywhere on the page.
@@ -262,6 +286,30 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
             "select count(*) from audit_log where staff_id = 'karin.kurator' and action = 'write' and resource = $1", $"dashboard case/{caseId}")).ShouldBeGreaterThanOrEqualTo(4);
         await Screenshots.SaveAsync(page, "case-page-case-work");
         await Screenshots.SaveAsync(other, "case-page-case-work-other-participant");
+    }
+
+    [Fact]
+    public async Task OpenPage_WhenTheSessionExpires_StopsShowingData_AndAsksToSignInAgain()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var caseId = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' order by opened_at, case_id limit 1"))!;
+        await using var context = await browser.Browser.NewContextAsync(Laptop);
+        var page = await SignInAsync(context, host, "karin.kurator");
+        await page.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToBeVisibleAsync(Visible);
+
+        // The session lasts at most ten hours (Samverkan:Authentication:MaxSessionLifetime); the clock passes that.
+        host.Time.Advance(TimeSpan.FromHours(11));
+        await Assertions.Expect(page.GetByTestId("session-expired")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("timeline")).ToHaveCountAsync(0);
+        (await page.ContentAsync()).ShouldNotContain("Karin Berg");
+        await Screenshots.SaveAsync(page, "session-expired");
+
+        // Signing in again is a fresh page load: the expired cookie sends the browser to sign in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Logga in igen" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/dev/signin", StringComparison.Ordinal), new() { Timeout = 20_000 });
     }
 
     [Fact]

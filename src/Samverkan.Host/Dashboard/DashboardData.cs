@@ -36,10 +36,31 @@ public sealed class DashboardData(
     private const string Resource = "dashboard";
 
     private DashboardUser? _user;
+    private bool _expirySet;
 
-    /// <summary>The signed-in person, or null when the circuit has no valid session (or it is a feed's).</summary>
+    /// <summary>When the session cookie of the page load expires (null: unknown or never); from then on nothing is read or sent.</summary>
+    public DateTimeOffset? SessionExpires { get; private set; }
+
+    public bool SessionExpired => SessionExpires is { } expires && time.GetUtcNow() >= expires;
+
+    /// <summary>Sets the session's expiry once per circuit (from the page load's authentication ticket).</summary>
+    public void SetSessionExpiry(DateTimeOffset? expires)
+    {
+        if (!_expirySet)
+        {
+            _expirySet = true;
+            SessionExpires = expires;
+        }
+    }
+
+    /// <summary>The signed-in person, or null when the circuit has no valid session (or it is a feed's, or it expired).</summary>
     public async Task<DashboardUser?> UserAsync(CancellationToken cancellationToken)
     {
+        if (SessionExpired)
+        {
+            return null;
+        }
+
         if (_user is not null)
         {
             return _user;
@@ -304,6 +325,11 @@ public sealed class DashboardData(
     public async Task<ActionOutcome> AcknowledgeAlertAsync(DashboardUser user, long alertId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (SessionExpired)
+        {
+            return new ActionOutcome(false, null);
+        }
+
         var alert = await AlertStore.FindAsync(database, user.Caller.Staff, alertId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken)
             .ConfigureAwait(false);
         if (alert is null)
@@ -449,7 +475,7 @@ public sealed class DashboardData(
     private async Task<ChildAccessDecision?> DecideCaseAsync(
         DashboardUser user, string caseId, AuditAction action, string purpose, CancellationToken cancellationToken)
     {
-        if (!Domain.Common.StringIds.IsValid(caseId))
+        if (SessionExpired || !Domain.Common.StringIds.IsValid(caseId))
         {
             return null;
         }

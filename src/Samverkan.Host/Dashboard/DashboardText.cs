@@ -42,6 +42,10 @@ public sealed class DashboardText
         ["error.unavailable"] = ("Uppgifterna kan inte visas just nu. Försök igen om en stund.", "The information cannot be shown right now. Try again shortly."),
         ["error.notfound"] = ("Ärendet finns inte, eller så har du inte behörighet att se det.", "The case does not exist, or you are not allowed to see it."),
         ["error.nosession"] = ("Du är inte inloggad.", "You are not signed in."),
+        ["session.expired.title"] = ("Sessionen har gått ut", "The session has expired"),
+        ["session.expired"] = ("Din inloggning har gått ut, så sidan visar inga uppgifter längre. Logga in igen för att fortsätta.",
+            "Your sign-in has expired, so the page no longer shows any information. Sign in again to continue."),
+        ["session.signin"] = ("Logga in igen", "Sign in again"),
         ["error.circuit"] = ("Något gick fel och sidan uppdateras inte längre.", "Something went wrong and the page no longer updates."),
 
         ["school.title"] = ("Elevhälsan", "Student health"),
