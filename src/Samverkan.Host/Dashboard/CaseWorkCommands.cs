@@ -51,7 +51,12 @@ public sealed class CaseWorkCommands(DashboardData data, NpgsqlDataSource databa
         return await SendAsync(user, caseId, CaseWorkRequests.MeetingHeld(meetingId, request), "meeting-held", cancellationToken).ConfigureAwait(false);
     }
 
-    public ImmutableArray<PlanActionItem> PlanOf(CaseState state)
+    public ImmutableArray<PlanActionItem> PlanOf(CaseState state) => PlanItems(state);
+
+    public ImmutableArray<MeetingItem> MeetingsOf(CaseState state) => MeetingItems(state);
+
+    /// <summary>Open actions first, by due date; overdue and escalated only while open.</summary>
+    public static ImmutableArray<PlanActionItem> PlanItems(CaseState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         return [.. state.Plan.Actions
@@ -61,7 +66,8 @@ public sealed class CaseWorkCommands(DashboardData data, NpgsqlDataSource databa
                 a.IsOpen && a.OverdueSince is not null, a.IsOpen && a.EscalatedAt is not null))];
     }
 
-    public ImmutableArray<MeetingItem> MeetingsOf(CaseState state)
+    /// <summary>Scheduled meetings first (soonest first), then the held ones (latest first).</summary>
+    public static ImmutableArray<MeetingItem> MeetingItems(CaseState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         return [.. state.Meetings
