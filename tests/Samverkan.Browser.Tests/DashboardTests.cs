@@ -105,6 +105,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         var open = await host.ScalarAsync("select count(*) from coord_cases where status <> 'Closed'");
         var openFigure = page.GetByTestId("open-cases").Locator(".figure-value");
         await Assertions.Expect(openFigure).ToHaveTextAsync(open.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+        var sodra = await host.ScalarAsync("select count(*) from coord_cases where school_id = 's-sodraskolan' and status <> 'Closed'");
 
         // A pupil's absence crosses the threshold: a new case somewhere in the municipality.
         var pupil = DemoData.ChildKey(31).Value;
@@ -115,7 +116,30 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where child_key = $1", pupil) == 1, "the new case");
 
         await Assertions.Expect(openFigure).ToHaveTextAsync((open + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
-        await Assertions.Expect(page.GetByTestId("by-school").Locator("tr[data-key='s-sodraskolan'] td.num")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("by-school").Locator("tr[data-key='s-sodraskolan'] td.num"))
+            .ToHaveTextAsync((sodra + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+        // Overdue case work as counts: the demo's placed children may already have follow-ups overdue.
+        const string Flagged = "select count(*) from coord_case_work where status <> 'Closed' and (overdue_actions > 0 or vacancies > 0 or sip_overdue or placement_overdue > 0)";
+        var flagged = await host.ScalarAsync(Flagged);
+        var overdueFigure = page.GetByTestId("overdue-follow-ups").Locator(".figure-value");
+        await Assertions.Expect(overdueFigure).ToHaveTextAsync(flagged.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // Karin takes the lead of a case and is then deactivated: her lead is a vacant role, overdue case work that the
+        // coordinator sees as a count.
+        var norrCase = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' and kind = 'AbsenceFollowUp' order by opened_at, case_id limit 1"))!;
+        using (var karin = await host.ClientForAsync("karin.kurator"))
+        {
+            var lead = await karin.PostAsJsonAsync($"/api/v1/cases/{Uri.EscapeDataString(norrCase)}/lead", new { }, TestContext.Current.CancellationToken);
+            lead.StatusCode.ShouldBe(HttpStatusCode.OK, await lead.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "the lead's role tracked");
+        var deactivate = await feed.PostAsync("/api/v1/staff/karin.kurator/deactivate", null, TestContext.Current.CancellationToken);
+        deactivate.StatusCode.ShouldBe(HttpStatusCode.OK, await deactivate.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await Assertions.Expect(overdueFigure).ToHaveTextAsync((flagged + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("overdue-work").Locator("tr[data-key='vacancies'] td.num")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
+        (await host.ScalarAsync(Flagged)).ShouldBe(flagged + 1);
         await Screenshots.SaveAsync(page, "coordinator-overview");
 
         // Aggregates only: no child's key anywhere on the page.
@@ -194,6 +218,98 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         (await host.ScalarAsync(
             "select count(*) from audit_log where staff_id = 'karin.kurator' and action = 'write' and resource = $1", $"dashboard case/{caseId}")).ShouldBeGreaterThan(0);
         await Screenshots.SaveAsync(page, "case-page-closed-tablet");
+    }
+
+    [Fact]
+    public async Task CasePage_TakesTheLead_AddsAPlanAction_AndRecordsAMeeting_WhichAnotherParticipantSeesWithoutReload()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var caseId = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' and status = 'Open' order by opened_at, case_id limit 1"))!;
+        var today = Samverkan.Domain.Calendar.SwedishTime.DateOf(host.Time.GetUtcNow());
+        await using var counsellor = await browser.Browser.NewContextAsync(Laptop);
+        await using var principal = await browser.Browser.NewContextAsync(Tablet);
+        var page = await SignInAsync(counsellor, host, "karin.kurator");
+        var other = await SignInAsync(principal, host, "anna.rektor");
+        await page.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await other.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(page.GetByTestId("take-lead")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(other.GetByText("Ingen plan ännu.")).ToBeVisibleAsync(Visible);
+
+        // Karin takes the lead: both pages say so, and her button goes.
+        await Assertions.Expect(other.GetByTestId("lead")).ToHaveTextAsync("Ingen har samordningsansvar ännu.", new() { Timeout = 20_000 });
+        await page.GetByTestId("take-lead").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lead")).ToContainTextAsync("Samordningsansvar: Karin Berg", new() { Timeout = 20_000 });
+        await Assertions.Expect(other.GetByTestId("lead")).ToContainTextAsync("Samordningsansvar: Karin Berg", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("take-lead")).ToBeHiddenAsync(new() { Timeout = 20_000 });
+        (await host.TextAsync("select lead_staff from coord_case_work where case_id = $1", caseId)).ShouldBe("karin.kurator");
+
+        // A plan action owned by Karin, due in a week: Anna's open page shows it without reload.
+        await page.GetByLabel("Åtgärd", new() { Exact = true }).FillAsync("Anpassad studiegång tre veckor");
+        await page.GetByLabel("Ansvarig", new() { Exact = true }).SelectOptionAsync("karin.kurator");
+        await page.GetByLabel("Klart senast", new() { Exact = true }).FillAsync(today.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var added = System.Diagnostics.Stopwatch.StartNew();
+        await page.GetByTestId("plan-form").GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("plan")).ToContainTextAsync("Anpassad studiegång tre veckor", new() { Timeout = 20_000 });
+        var action = other.GetByTestId("plan").Locator("li", new() { HasText = "Anpassad studiegång tre veckor" });
+        await Assertions.Expect(action).ToBeVisibleAsync(Visible);
+        TestContext.Current.TestOutputHelper?.WriteLine($"A plan action added in one browser reached the other after {added.ElapsedMilliseconds} ms.");
+        await Assertions.Expect(action).ToContainTextAsync("Karin Berg");
+        await Assertions.Expect(action.Locator("[data-status]")).ToHaveTextAsync("Planerad");
+
+        // Anna's organisation owns it (the school): she moves it on, and Karin's page follows.
+        await action.GetByLabel("Ny status").SelectOptionAsync("InProgress");
+        await action.GetByRole(AriaRole.Button, new() { Name = "Uppdatera" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("plan").Locator("li [data-status]")).ToHaveTextAsync("Pågår", new() { Timeout = 20_000 });
+
+        // A meeting tomorrow at ten, then recorded as held with a decision and the next follow-up.
+        await page.GetByLabel("Tid", new() { Exact = true }).FillAsync(today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T10:00");
+        await page.GetByLabel("Syfte", new() { Exact = true }).FillAsync("Gemensam planering");
+        await page.GetByTestId("meeting-form").GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("meetings")).ToContainTextAsync("Gemensam planering", new() { Timeout = 20_000 });
+        var held = page.GetByTestId("held-form");
+        await Assertions.Expect(held.GetByLabel("Karin Berg")).ToBeCheckedAsync();
+        await held.GetByLabel("Beslut (ett per rad)").FillAsync("Skolan anpassar schemat\nUppföljning om en månad");
+        await held.GetByLabel("Nästa uppföljning").FillAsync(today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await held.GetByLabel("Planen godkändes på mötet").CheckAsync();
+        await held.GetByRole(AriaRole.Button, new() { Name = "Registrera" }).ClickAsync();
+        var meeting = page.GetByTestId("meetings").Locator("li", new() { HasText = "Gemensam planering" });
+        await Assertions.Expect(meeting).ToContainTextAsync("Hållet", new() { Timeout = 20_000 });
+        await Assertions.Expect(meeting).ToContainTextAsync("Skolan anpassar schemat");
+        await Assertions.Expect(meeting).ToContainTextAsync("Närvarande: Karin Berg");
+        await Assertions.Expect(other.GetByTestId("meetings")).ToContainTextAsync("Uppföljning om en månad", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("p", new() { HasText = "Planen godkändes" })).ToBeVisibleAsync(Visible);
+        (await host.ScalarAsync(
+            "select count(*) from coord_case_work where case_id = $1 and open_actions = 1 and next_follow_up_on is not null and plan_agreed_at is not null", caseId))
+            .ShouldBe(1);
+        (await host.ScalarAsync(
+            "select count(*) from audit_log where staff_id = 'karin.kurator' and action = 'write' and resource = $1", $"dashboard case/{caseId}")).ShouldBeGreaterThanOrEqualTo(4);
+        await Screenshots.SaveAsync(page, "case-page-case-work");
+        await Screenshots.SaveAsync(other, "case-page-case-work-other-participant");
+    }
+
+    [Fact]
+    public async Task OpenPage_WhenTheSessionExpires_StopsShowingData_AndAsksToSignInAgain()
+    {
+        await using var host = await DashboardHost.StartAsync(postgres);
+        var caseId = (await host.TextAsync(
+            "select case_id from coord_cases where school_id = 's-norrskolan' order by opened_at, case_id limit 1"))!;
+        await using var context = await browser.Browser.NewContextAsync(Laptop);
+        var page = await SignInAsync(context, host, "karin.kurator");
+        await page.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToBeVisibleAsync(Visible);
+
+        // The session lasts at most ten hours (Samverkan:Authentication:MaxSessionLifetime); the clock passes that.
+        host.Time.Advance(TimeSpan.FromHours(11));
+        await Assertions.Expect(page.GetByTestId("session-expired")).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(page.GetByTestId("acknowledgement")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("timeline")).ToHaveCountAsync(0);
+        (await page.ContentAsync()).ShouldNotContain("Karin Berg");
+        await Screenshots.SaveAsync(page, "session-expired");
+
+        // Signing in again is a fresh page load: the expired cookie sends the browser to sign in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Logga in igen" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/dev/signin", StringComparison.Ordinal), new() { Timeout = 20_000 });
     }
 
     [Fact]

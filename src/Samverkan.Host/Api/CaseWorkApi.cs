@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Samverkan.Actors;
@@ -86,46 +85,23 @@ public static class CaseWorkApi
     }
 
     private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> LeadAsync(
-        string caseId, LeadRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
-    {
-        if (request.Staff is { } s && !StringIds.IsValid(s))
-        {
-            return Invalid("staff", "Invalid", "staff is a staff id (or absent to take the lead yourself).");
-        }
+        string caseId, LeadRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken) =>
+        SendAsync(caseId, CaseWorkRequests.Lead(request), http, actors, database, "lead", cancellationToken);
 
-        return CommandAsync(caseId, http, actors, database, by => new AssignCaseLead(request.Staff is { } id ? new StaffId(id) : null, by), "lead", cancellationToken);
-    }
-
-    private static async Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> AddActionAsync(
-        string caseId, PlanActionRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
-    {
-        if ((request.Organisation is { } o && !StringIds.IsValid(o)) || (request.Owner is { } w && !StringIds.IsValid(w)))
-        {
-            return await Invalid("organisation", "Invalid", "organisation and owner are ids.").ConfigureAwait(false);
-        }
-
-        var action = new NewPlanAction(
-            request.What,
-            request.DueOn,
-            request.Organisation is { } org ? new OrganisationId(org) : null,
-            request.Agency,
-            request.Owner is { } owner ? new StaffId(owner) : null);
-        return await CommandAsync(caseId, http, actors, database, by => new AddCasePlanAction(action, by), "plan-action", cancellationToken).ConfigureAwait(false);
-    }
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> AddActionAsync(
+        string caseId, PlanActionRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken) =>
+        SendAsync(caseId, CaseWorkRequests.AddAction(request), http, actors, database, "plan-action", cancellationToken);
 
     private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> UpdateActionAsync(
         string caseId, string actionId, PlanActionUpdateRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database,
         CancellationToken cancellationToken) =>
         !StringIds.IsValid(actionId)
             ? Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.NotFound("plan action"))
-            : CommandAsync(
-                caseId, http, actors, database,
-                by => new UpdateCasePlanAction(actionId, new PlanActionUpdate(request.Status, request.Progress, request.DueOn), by),
-                $"plan-action-{actionId}", cancellationToken);
+            : SendAsync(caseId, CaseWorkRequests.UpdateAction(actionId, request), http, actors, database, $"plan-action-{actionId}", cancellationToken);
 
     private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> ScheduleMeetingAsync(
         string caseId, MeetingRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken) =>
-        CommandAsync(caseId, http, actors, database, by => new ScheduleCaseMeeting(request.At, request.Purpose, by), "meeting", cancellationToken);
+        SendAsync(caseId, CaseWorkRequests.ScheduleMeeting(request), http, actors, database, "meeting", cancellationToken);
 
     private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> MeetingHeldAsync(
         string caseId, string meetingId, MeetingHeldRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database,
@@ -136,47 +112,12 @@ public static class CaseWorkApi
             return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.NotFound("meeting"));
         }
 
-        var attendees = request.Attendees ?? [];
-        var decisions = request.Decisions ?? [];
-        if (attendees.Count > MaxAttendees || decisions.Count > MaxDecisions)
+        if ((request.Attendees?.Count ?? 0) > MaxAttendees || (request.Decisions?.Count ?? 0) > MaxDecisions)
         {
             return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.TooMany("attendees or decisions", Math.Max(MaxAttendees, MaxDecisions)));
         }
 
-        var errors = new List<FieldError>();
-        var parsed = ImmutableArray.CreateBuilder<MeetingAttendee>();
-        for (var i = 0; i < attendees.Count; i++)
-        {
-            var a = attendees[i];
-            if (a is null || !StringIds.IsValid(a.Organisation) || a.Agency is null || (a.Staff is { } s && !StringIds.IsValid(s)))
-            {
-                errors.Add(new FieldError($"attendees[{i}]", "Invalid", "An attendee is an organisation id with its agency (and optionally a staff id)."));
-                continue;
-            }
-
-            parsed.Add(new MeetingAttendee(new OrganisationId(a.Organisation!), a.Agency.Value, a.Staff is { } staff ? new StaffId(staff) : null));
-        }
-
-        if (request.OverallResponsible is { } r && !StringIds.IsValid(r))
-        {
-            errors.Add(new FieldError("overallResponsible", "Invalid", "overallResponsible is a staff id."));
-        }
-
-        if (errors.Count > 0)
-        {
-            return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.Invalid(errors));
-        }
-
-        var record = new MeetingRecord
-        {
-            HeldAt = request.HeldAt,
-            Attendees = parsed.ToImmutable(),
-            Decisions = [.. decisions],
-            NextFollowUpOn = request.NextFollowUpOn,
-            PlanAgreed = request.PlanAgreed,
-            OverallResponsible = request.OverallResponsible is { } responsible ? new StaffId(responsible) : null,
-        };
-        return CommandAsync(caseId, http, actors, database, by => new RecordCaseMeetingHeld(meetingId, record, by), $"meeting-held-{meetingId}", cancellationToken);
+        return SendAsync(caseId, CaseWorkRequests.MeetingHeld(meetingId, request), http, actors, database, $"meeting-held-{meetingId}", cancellationToken);
     }
 
     private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> HandoverAsync(
@@ -202,6 +143,13 @@ public static class CaseWorkApi
             .ConfigureAwait(false);
         return problem ?? (Results<Ok<CommandResult>, ProblemHttpResult>)TypedResults.Ok(result!);
     }
+
+    private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> SendAsync(
+        string caseId, CaseWorkCommand command, HttpContext http, IActorClient actors, NpgsqlDataSource database, string scope,
+        CancellationToken cancellationToken) =>
+        command.Create is { } create
+            ? CommandAsync(caseId, http, actors, database, create, scope, cancellationToken)
+            : Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.Invalid(command.Errors));
 
     private static Task<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>> Invalid(string field, string code, string message) =>
         Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.Invalid([new FieldError(field, code, message)]));

@@ -36,10 +36,31 @@ public sealed class DashboardData(
     private const string Resource = "dashboard";
 
     private DashboardUser? _user;
+    private bool _expirySet;
 
-    /// <summary>The signed-in person, or null when the circuit has no valid session (or it is a feed's).</summary>
+    /// <summary>When the session cookie of the page load expires (null: unknown or never); from then on nothing is read or sent.</summary>
+    public DateTimeOffset? SessionExpires { get; private set; }
+
+    public bool SessionExpired => SessionExpires is { } expires && time.GetUtcNow() >= expires;
+
+    /// <summary>Sets the session's expiry once per circuit (from the page load's authentication ticket).</summary>
+    public void SetSessionExpiry(DateTimeOffset? expires)
+    {
+        if (!_expirySet)
+        {
+            _expirySet = true;
+            SessionExpires = expires;
+        }
+    }
+
+    /// <summary>The signed-in person, or null when the circuit has no valid session (or it is a feed's, or it expired).</summary>
     public async Task<DashboardUser?> UserAsync(CancellationToken cancellationToken)
     {
+        if (SessionExpired)
+        {
+            return null;
+        }
+
         if (_user is not null)
         {
             return _user;
@@ -171,6 +192,15 @@ public sealed class DashboardData(
               from coord_cases where municipality = $1 and status <> 'Closed'
              order by opened_at, case_id limit 10
             """, municipality, user.Caller.Staff.Value, user.Teams.ToArray());
+
+        // What the case-work read model marks overdue (open cases only): counts, never which case or child.
+        AddCommand(batch,
+            """
+            select count(*) filter (where overdue_actions > 0 or vacancies > 0 or sip_overdue or placement_overdue > 0),
+                   coalesce(sum(overdue_actions), 0)::bigint, coalesce(sum(vacancies), 0)::bigint,
+                   count(*) filter (where sip_overdue), coalesce(sum(placement_overdue), 0)::bigint
+              from coord_case_work where municipality = $1 and status <> 'Closed'
+            """, municipality);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
         var byStatus = new List<Count>();
@@ -211,13 +241,20 @@ public sealed class DashboardData(
                 reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
         }
 
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var overdueWork = new OverdueWork(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+
         var order = Enum.GetNames<CaseStatus>();
         byStatus.Sort((a, b) => Array.IndexOf(order, a.Key).CompareTo(Array.IndexOf(order, b.Key)));
         bySchool.Sort((a, b) => string.Compare(a.Label, b.Label, text.Culture, System.Globalization.CompareOptions.None));
         byKind.Sort((a, b) => b.Value.CompareTo(a.Value));
         return new CoordinatorOverview(
             byStatus.Sum(c => c.Value), unacknowledged, overdue, byStatus.Where(c => c.Key == nameof(CaseStatus.FollowUp)).Sum(c => c.Value),
-            byStatus, bySchool, byKind, waiting);
+            byStatus, bySchool, byKind, waiting)
+        {
+            OverdueWork = overdueWork,
+        };
     }
 
     /// <summary>The case, when the person may see it (audited under its child), else null: missing and not allowed look the same.</summary>
@@ -249,6 +286,8 @@ public sealed class DashboardData(
         var acting = Acting(user);
         var staffIds = state.Participants.Select(p => p.Who.Staff?.Value)
             .Append(state.Acknowledgement?.By.Value).Append(state.Closure?.By.Value).Append(state.ProposedLead?.Staff?.Value)
+            .Append(state.Lead?.Staff.Value).Concat(state.Plan.Actions.Select(a => a.Owner?.Value))
+            .Concat(state.Meetings.SelectMany(m => m.Attendees).Select(a => a.Staff?.Value))
             .Concat(state.Timeline.Select(t => t.By?.Value))
             .OfType<string>().Distinct().ToArray();
         var teamIds = state.Participants.Select(p => p.Who.Team?.Value).Append(state.ProposedLead?.Team?.Value).OfType<string>().Distinct().ToArray();
@@ -286,6 +325,11 @@ public sealed class DashboardData(
     public async Task<ActionOutcome> AcknowledgeAlertAsync(DashboardUser user, long alertId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (SessionExpired)
+        {
+            return new ActionOutcome(false, null);
+        }
+
         var alert = await AlertStore.FindAsync(database, user.Caller.Staff, alertId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken)
             .ConfigureAwait(false);
         if (alert is null)
@@ -324,13 +368,19 @@ public sealed class DashboardData(
             var result = await actors.AskAsync<CommandResult>(
                 CoordinationActors.CaseOf(new CaseId(caseId)), command(Acting(user)),
                 $"dashboard-{scope}:{caseId}:{user.Caller.Staff.Value}:{Guid.NewGuid():N}", cancellationToken: cancellationToken).ConfigureAwait(false);
-            return result is { Ok: true } ? ActionOutcome.Done : new ActionOutcome(false, result?.Message ?? result?.Code);
+            return result is { Ok: true } ? ActionOutcome.Done : new ActionOutcome(false, RefusalOf(result));
         }
         catch (ActorTimeoutException)
         {
             return new ActionOutcome(false, null);
         }
     }
+
+    /// <summary>The domain's reason for a refusal, with its field errors (the domain's words, not personal data).</summary>
+    private static string? RefusalOf(CommandResult? result) =>
+        result is null ? null
+        : result.Errors.IsDefaultOrEmpty ? result.Message ?? result.Code
+        : $"{result.Message} {string.Join(" ", result.Errors.Select(e => e.Message))}".Trim();
 
     private async Task AcknowledgeAlertsOfCaseAsync(DashboardUser user, string caseId, CancellationToken cancellationToken)
     {
@@ -376,7 +426,7 @@ public sealed class DashboardData(
     }
 
     private static ActingStaff Acting(DashboardUser user) =>
-        new(user.Caller.Staff, user.Caller.Agency) { Teams = [.. user.Teams.Select(t => new TeamId(t))] };
+        new(user.Caller.Staff, user.Caller.Agency) { Teams = [.. user.Teams.Select(t => new TeamId(t))], Organisation = user.Caller.Organisation };
 
     private async Task<List<DashboardCase>> OpenCasesAsync(DashboardUser user, Dictionary<string, string> schools, CancellationToken cancellationToken)
     {
@@ -425,7 +475,7 @@ public sealed class DashboardData(
     private async Task<ChildAccessDecision?> DecideCaseAsync(
         DashboardUser user, string caseId, AuditAction action, string purpose, CancellationToken cancellationToken)
     {
-        if (!Domain.Common.StringIds.IsValid(caseId))
+        if (SessionExpired || !Domain.Common.StringIds.IsValid(caseId))
         {
             return null;
         }

@@ -27,6 +27,7 @@ public static class DashboardExtensions
             .AddInteractiveServerComponents(options => options.DetailedErrors = builder.Environment.IsDevelopment());
         services.AddScoped<DashboardData>();
         services.AddScoped<DashboardLive>();
+        services.AddScoped<ICaseWorkCommands, CaseWorkCommands>();
         services.AddScoped<CircuitHandler, DashboardCircuitHandler>();
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes(SamverkanAuthentication.CookieScheme)

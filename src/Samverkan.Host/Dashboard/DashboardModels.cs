@@ -53,7 +53,20 @@ public sealed record CoordinatorOverview(
     IReadOnlyList<Count> ByStatus,
     IReadOnlyList<Count> BySchool,
     IReadOnlyList<Count> ByKind,
-    IReadOnlyList<WaitingCase> Waiting);
+    IReadOnlyList<WaitingCase> Waiting)
+{
+    /// <summary>Overdue follow-ups of case work (<c>coord_case_work</c>), aggregated.</summary>
+    public OverdueWork OverdueWork { get; init; } = OverdueWork.None;
+}
+
+/// <summary>
+/// What case work has overdue in the municipality's open cases: how many cases have anything overdue, and the overdue plan
+/// actions, vacant roles, SIPs past their first-meeting deadline and placed children's overdue follow-ups. Counts only.
+/// </summary>
+public sealed record OverdueWork(long Cases, long PlanActions, long Vacancies, long Sips, long PlacementFollowUps)
+{
+    public static OverdueWork None { get; } = new(0, 0, 0, 0, 0);
+}
 
 /// <summary>
 /// A case page: the case (timeline entries restricted to another agency removed), the child's weekly absence when the

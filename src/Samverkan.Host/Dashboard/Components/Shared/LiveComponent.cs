@@ -79,6 +79,13 @@ public abstract class LiveComponent : ComponentBase, IDisposable
             do
             {
                 _again = false;
+                if (Data.SessionExpired)
+                {
+                    // The layout takes the page away; until it does, nothing more is read.
+                    Error = Text["error.nosession"];
+                    return;
+                }
+
                 try
                 {
                     await LoadAsync(User, Stopping);
