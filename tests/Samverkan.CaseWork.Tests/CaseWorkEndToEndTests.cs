@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Samverkan.Testing;
 using static Samverkan.CaseWork.Tests.CaseWorkScenario;
@@ -12,6 +13,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
     private static readonly DateTimeOffset Monday = new(2026, 9, 7, 6, 0, 0, TimeSpan.Zero);
 
     private const string Pupil = "c_abcdefghijklmnopqrst";
+    private const string SecondPupil = "c_bcdefghijklmnopqrstu";
 
     [Fact]
     public async Task JointPlan_LeadMeetingsAndActions_RemindEscalateAndFollowUp()
@@ -80,7 +82,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select open_actions from coord_case_work where case_id = $1", caseId) == 1, "one open action");
 
         // The follow-up date of the meeting comes without a new meeting: the participants are told.
-        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 10, 19, 6, 30, 0, TimeSpan.Zero));
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 10, 19, 6, 45, 0, TimeSpan.Zero));
         (await scenario.AlertsAsync("karin", "FollowUpDue")).ShouldBe(1);
         (await scenario.AlertsAsync("sofia", "FollowUpDue")).ShouldBe(1);
 
@@ -186,7 +188,12 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
     [Fact]
     public async Task ReporterFeedback_RemindedThenOverdue_UntilSocialServicesRecordIt()
     {
-        await using var host = await CaseWorkHost.StartAsync(postgres, Monday);
+        // The municipality's deadline: five working days, reminded one working day before.
+        await using var host = await CaseWorkHost.StartAsync(postgres, Monday, new Dictionary<string, string>
+        {
+            ["Samverkan:CaseWork:ReporterFeedbackWorkingDays"] = "5",
+            ["Samverkan:CaseWork:ReporterFeedbackReminderWorkingDays"] = "1",
+        });
         var scenario = new CaseWorkScenario(host);
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil);
@@ -197,11 +204,13 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         owed[0].GetProperty("overdue").GetBoolean().ShouldBeFalse();
         owed[0].GetProperty("reportingOrganisation").GetString().ShouldBe(SchoolOrganisation);
 
-        // Ten working days: due Monday 21 September 08:00, reminded two working days before.
-        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 17, 6, 30, 0, TimeSpan.Zero));
+        // Due Monday 14 September 08:00, reminded on Friday.
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 11, 5, 59, 0, TimeSpan.Zero));
+        (await scenario.AlertsAsync("sofia", "ReporterFeedbackDue")).ShouldBe(0);
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 11, 6, 30, 0, TimeSpan.Zero));
         (await scenario.AlertsAsync("sofia", "ReporterFeedbackDue")).ShouldBe(1);
         (await scenario.AlertsAsync("sofia", "ReporterFeedbackOverdue")).ShouldBe(0);
-        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 21, 6, 30, 0, TimeSpan.Zero));
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 14, 6, 30, 0, TimeSpan.Zero));
         (await scenario.AlertsAsync("sofia", "ReporterFeedbackOverdue")).ShouldBe(1);
         (await scenario.AlertsAsync("maria", "ReporterFeedbackOverdue")).ShouldBe(1);
         var overdue = (await ReadAsync(scenario.SocialWorker, "/api/v1/concerns/feedback?overdue=true")).GetProperty("items");
@@ -222,6 +231,109 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task Sip_FromConsentToPlanToFollowUp_AndAnotherEscalatedWhenItsFirstMeetingIsLate()
+    {
+        await using var host = await CaseWorkHost.StartAsync(postgres, Monday);
+        var scenario = new CaseWorkScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        await scenario.EnrolAsync(SecondPupil);
+        object Sip(string consentId, string[] recipients, params string[] participants) => new
+        {
+            consent = new
+            {
+                id = consentId,
+                givenBy = new[] { new { kind = "Guardian", guardian = "g-1" } },
+                recipients,
+                categories = new[] { "Schooling", "Health", "SocialCircumstances", "CaseWork" },
+                purpose = "SIP",
+            },
+            participants,
+        };
+        string[] all = [SchoolOrganisation, SocialOrganisation, RegionOrganisation];
+
+        // A SIP needs the region and the municipality, and a consent naming every participant's organisation.
+        await PostAsync(scenario.Counsellor, $"/api/v1/children/{Pupil}/sip", Sip("samtycke-1", all, "karin", "anna"), HttpStatusCode.UnprocessableEntity);
+        await PostAsync(scenario.Counsellor, $"/api/v1/children/{Pupil}/sip", Sip("samtycke-1", [SchoolOrganisation], "karin", "bengt"), HttpStatusCode.UnprocessableEntity);
+        var created = await scenario.Counsellor.PostAsJsonAsync($"/api/v1/children/{Pupil}/sip", Sip("samtycke-1", all, "karin", "bengt"), TestContext.Current.CancellationToken);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var caseId = (await CaseWorkHost.ReadAsync<JsonElement>(created)).GetProperty("caseId").GetString()!;
+        var cases = $"/api/v1/cases/{caseId}";
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", caseId) == 1, "the SIP case");
+
+        // The child psychiatrist of the region takes part, sees the case, and its first meeting is due in 5 working days.
+        var sip = await scenario.CaseAsync(scenario.ChildPsychiatrist, caseId);
+        sip.GetProperty("kind").GetString().ShouldBe("Sip");
+        sip.GetProperty("participants").EnumerateArray().ShouldContain(p => p.GetProperty("agency").GetString() == "ChildPsychiatry");
+        sip.GetProperty("sip").GetProperty("firstMeetingDueAt").GetDateTimeOffset().ShouldBe(new DateTimeOffset(2026, 9, 14, 6, 0, 0, TimeSpan.Zero));
+
+        // The meeting is held in time; the plan names who holds overall responsibility and who does what, and when.
+        var meeting = await PostAsync(scenario.ChildPsychiatrist, $"{cases}/meetings", new { at = new DateTimeOffset(2026, 9, 10, 8, 0, 0, TimeSpan.Zero), purpose = "SIP-möte" });
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 10, 10, 0, 0, TimeSpan.Zero));
+        object Held(string? responsible) => new
+        {
+            attendees = new[] { new { organisation = SchoolOrganisation, agency = "School" }, new { organisation = RegionOrganisation, agency = "ChildPsychiatry" } },
+            decisions = new[] { "Utredning på BUP", "Anpassningar i skolan" },
+            nextFollowUpOn = "2026-10-12",
+            planAgreed = true,
+            overallResponsible = responsible,
+        };
+        await PostAsync(scenario.ChildPsychiatrist, $"{cases}/meetings/{meeting}/held", Held(null), HttpStatusCode.UnprocessableEntity);
+        await PostAsync(scenario.ChildPsychiatrist, $"{cases}/meetings/{meeting}/held", Held("bengt"));
+        await PostAsync(scenario.ChildPsychiatrist, $"{cases}/plan/actions", new { what = "Neuropsykiatrisk utredning", dueOn = "2026-11-30", owner = "bengt" });
+        await PostAsync(scenario.Counsellor, $"{cases}/plan/actions", new { what = "Anpassat schema", dueOn = "2026-09-30", owner = "karin" });
+        var plan = (await scenario.CaseAsync(scenario.Counsellor, caseId)).GetProperty("plan");
+        plan.GetProperty("overallResponsible").GetString().ShouldBe("bengt");
+        plan.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("agency").GetString()).ShouldBe(["ChildPsychiatry", "School"]);
+        (await host.ScalarAsync("select count(*) from actor_timers where actor_key = $1 and name = 'sip'", caseId)).ShouldBe(0);
+
+        // The follow-up date comes: the participants are told; the first meeting was in time, so nothing escalated.
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 10, 12, 6, 30, 0, TimeSpan.Zero));
+        (await scenario.AlertsAsync("bengt", "FollowUpDue")).ShouldBe(1);
+        (await scenario.AlertsAsync("bengt", "SipFirstMeetingOverdue")).ShouldBe(0);
+
+        // Another SIP, started that Monday 08:30, whose first meeting never happens: reminded the day before, escalated at the deadline.
+        var second = await scenario.Counsellor.PostAsJsonAsync($"/api/v1/children/{SecondPupil}/sip", Sip("samtycke-2", all, "karin", "bengt"), TestContext.Current.CancellationToken);
+        second.StatusCode.ShouldBe(HttpStatusCode.Created, await second.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var secondCase = (await CaseWorkHost.ReadAsync<JsonElement>(second)).GetProperty("caseId").GetString()!;
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", secondCase) == 1, "the second SIP case");
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 10, 16, 6, 45, 0, TimeSpan.Zero));
+        (await scenario.AlertsAsync("bengt", "SipFirstMeetingDue")).ShouldBe(1);
+        (await scenario.AlertsAsync("maria", "SipFirstMeetingOverdue")).ShouldBe(0);
+        await scenario.AdvanceToAsync(new DateTimeOffset(2026, 10, 19, 6, 45, 0, TimeSpan.Zero));
+        (await scenario.AlertsAsync("bengt", "SipFirstMeetingOverdue")).ShouldBe(1);
+        (await scenario.AlertsAsync("maria", "SipFirstMeetingOverdue")).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1 and sip_overdue", secondCase)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SchoolMove_WithAnOpenCase_HandsTheCaseOverToTheNewSchoolsTeam()
+    {
+        await using var host = await CaseWorkHost.StartAsync(postgres, Monday);
+        var scenario = new CaseWorkScenario(host);
+        await scenario.SetUpAsync();
+        await scenario.EnrolAsync(Pupil);
+        var caseId = await scenario.OpenConcernCaseAsync(Pupil);
+        await PostAsync(scenario.Counsellor, $"/api/v1/cases/{caseId}/plan/actions", new { what = "Överlämning", dueOn = "2026-09-30", owner = "sofia" });
+        (await scenario.OtherSchoolCounsellor.GetAsync($"/api/v1/cases/{caseId}", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        await scenario.MoveToOtherSchoolAsync(Pupil);
+
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where case_id = $1 and school_id = $2", caseId, OtherSchool) == 1, "the case followed");
+        var moved = await scenario.CaseAsync(scenario.OtherSchoolCounsellor, caseId);
+        var teams = moved.GetProperty("participants").EnumerateArray()
+            .Where(p => p.GetProperty("who").TryGetProperty("team", out var t) && t.ValueKind == JsonValueKind.String)
+            .Select(p => p.GetProperty("who").GetProperty("team").GetString()).ToList();
+        teams.ShouldContain(OtherHealthTeam);
+        teams.ShouldNotContain(HealthTeam);
+        teams.ShouldContain(SocialTeam, "social services stay on their legal basis");
+        moved.GetProperty("plan").GetProperty("actions").GetArrayLength().ShouldBe(1, "the plan follows the child");
+        moved.GetProperty("timeline").EnumerateArray().ShouldContain(t => t.GetProperty("kind").GetString() == "SchoolChanged");
+        await host.WaitUntilAsync(async () => await scenario.AlertsAsync("erik", "CaseHandedOver") == 1, "the new school's team told");
+        (await scenario.Counsellor.GetAsync($"/api/v1/cases/{caseId}", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound, "the former school's team no longer sees it");
+    }
+
+    [Fact]
     public async Task CaseWorkEndpoints_AreInTheOpenApiDocument()
     {
         await using var host = await CaseWorkHost.StartAsync(postgres, Monday);
@@ -232,6 +344,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
                      "/api/v1/cases/{caseId}/meetings", "/api/v1/cases/{caseId}/meetings/{meetingId}/held", "/api/v1/cases/{caseId}/handover",
                      "/api/v1/cases/{caseId}/placement-follow-ups/held", "/api/v1/staff/{staffId}/deactivate",
                      "/api/v1/children/{childKey}/concerns/{concernId}/feedback", "/api/v1/concerns/feedback", "/api/v1/children/{childKey}/chronology",
+                     "/api/v1/children/{childKey}/sip",
                  })
         {
             document.ShouldContain($"\"{path}\"");

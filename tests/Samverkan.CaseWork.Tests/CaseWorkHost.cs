@@ -21,8 +21,11 @@ internal sealed class CaseWorkHost : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly string _testNumbersFile;
 
-    private CaseWorkHost(TestDatabase database, ManualTimeProvider time)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    private CaseWorkHost(TestDatabase database, ManualTimeProvider time, IReadOnlyDictionary<string, string>? settings)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         _database = database;
         Time = time;
         _testNumbersFile = Path.Combine(Path.GetTempPath(), $"samverkan-test-numbers-{Guid.NewGuid():N}.txt");
@@ -38,10 +41,11 @@ internal sealed class CaseWorkHost : WebApplicationFactory<Program>
 
     public NpgsqlDataSource Database => _database.DataSource;
 
-    public static async Task<CaseWorkHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now)
+    /// <summary>Starts the host at <paramref name="now"/>, with extra configuration <paramref name="settings"/> (e.g. <c>Samverkan:CaseWork:*</c>).</summary>
+    public static async Task<CaseWorkHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now, IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = await postgres.CreateDatabaseAsync();
-        var host = new CaseWorkHost(database, new ManualTimeProvider(now));
+        var host = new CaseWorkHost(database, new ManualTimeProvider(now), settings);
         _ = host.Server; // Start now: migrations, actor node.
         return host;
     }
@@ -128,6 +132,11 @@ internal sealed class CaseWorkHost : WebApplicationFactory<Program>
         builder.UseSetting("Samverkan:Actors:PartitionCount", "8");
         builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         if (TestContext.Current.TestOutputHelper is { } output)
         {

@@ -15,11 +15,13 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
     public const string School = "s-tallskolan";
     public const string OtherSchool = "s-bjorkskolan";
     public const string SchoolOrganisation = "org-1280-skola";
+    public const string OtherSchoolOrganisation = "org-1280-friskola";
     public const string SocialOrganisation = "org-1280-soc";
     public const string HealthTeam = "t-tall-eht";
     public const string OtherHealthTeam = "t-bjork-eht";
     public const string SocialTeam = "t-1280-soc";
     public const string Coordinators = "t-1280-samordnare";
+    public const string RegionOrganisation = "org-region-12-bup";
 
     public HttpClient Feed { get; } = host.ClientWithToken(host.Tokens.Feed("skolsystem", SchoolOrganisation, Municipality, "School"));
 
@@ -29,9 +31,13 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
 
     public HttpClient Principal { get; } = host.ClientWithToken(host.Tokens.Person("anna", SchoolOrganisation, Municipality, "School", "Principal"));
 
+    public HttpClient OtherSchoolCounsellor { get; } = host.ClientWithToken(host.Tokens.Person("erik", OtherSchoolOrganisation, Municipality, "School", "Counsellor"));
+
     public HttpClient SocialWorker { get; } = host.ClientWithToken(host.Tokens.Person("sofia", SocialOrganisation, Municipality, "SocialServices", "SocialWorker"));
 
     public HttpClient Manager { get; } = host.ClientWithToken(host.Tokens.Person("maria", SchoolOrganisation, Municipality, "School", "Coordinator"));
+
+    public HttpClient ChildPsychiatrist { get; } = host.ClientWithToken(host.Tokens.RegionalPerson("bengt", RegionOrganisation, Municipality, "12", "ChildPsychiatry", "Psychologist"));
 
     public HttpClient OtherMunicipality { get; } = host.ClientWithToken(host.Tokens.Person("olle", "org-0180-skola", "0180", "School", "Counsellor"));
 
@@ -42,22 +48,23 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
                  {
                      ("maria", SchoolOrganisation, "School", "Coordinator", (string?)null),
                      ("anna", SchoolOrganisation, "School", "Principal", "maria"), ("karin", SchoolOrganisation, "School", "Counsellor", "maria"),
-                     ("lena", SchoolOrganisation, "School", "Counsellor", "maria"), ("erik", SchoolOrganisation, "School", "Counsellor", "maria"),
+                     ("lena", SchoolOrganisation, "School", "Counsellor", "maria"), ("erik", OtherSchoolOrganisation, "School", "Counsellor", null),
                      ("sofia", SocialOrganisation, "SocialServices", "SocialWorker", null), ("ahmed", SocialOrganisation, "SocialServices", "SocialWorker", null),
+                     ("bengt", RegionOrganisation, "ChildPsychiatry", "Psychologist", null),
                  })
         {
             await PutAsync($"/api/v1/staff/{id}", new { id, displayName = id, organisation = org, agency, roles = new[] { role }, manager });
         }
 
         await PutTeamAsync(HealthTeam, "School", SchoolOrganisation, ("anna", "Principal"), ("karin", "Counsellor"), ("lena", "Counsellor"));
-        await PutTeamAsync(OtherHealthTeam, "School", SchoolOrganisation, ("erik", "Counsellor"));
+        await PutTeamAsync(OtherHealthTeam, "School", OtherSchoolOrganisation, ("erik", "Counsellor"));
         await PutTeamAsync(SocialTeam, "SocialServices", SocialOrganisation, ("sofia", "SocialWorker"), ("ahmed", "SocialWorker"));
         await PutTeamAsync(Coordinators, "School", SchoolOrganisation, ("maria", "Coordinator"));
-        foreach (var (school, team) in new[] { (School, HealthTeam), (OtherSchool, OtherHealthTeam) })
+        foreach (var (school, team, organisation) in new[] { (School, HealthTeam, SchoolOrganisation), (OtherSchool, OtherHealthTeam, OtherSchoolOrganisation) })
         {
             await PutAsync($"/api/v1/schools/{school}", new
             {
-                id = school, name = school, municipality = Municipality, kind = "Compulsory", organisation = SchoolOrganisation,
+                id = school, name = school, municipality = Municipality, kind = "Compulsory", organisation,
                 studentHealthTeam = team,
                 socialServices = new { organisation = SocialOrganisation, team = SocialTeam, contactPersons = new[] { "sofia", "ahmed" } },
             });
@@ -74,6 +81,24 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
             enrolments = new[] { new { school, from } },
             namedPerson = new { staff = "anna", agency = "School" },
             placedInCare = placedFrom is null ? null : new { placingMunicipality = Municipality, from = placedFrom },
+        }, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>The roster moves the child from the school to the other school today (the old enrolment ended yesterday).</summary>
+    public async Task MoveToOtherSchoolAsync(string key)
+    {
+        var today = Domain.Calendar.SwedishTime.DateOf(host.Time.GetUtcNow());
+        var response = await Feed.PostAsJsonAsync("/api/v1/children", new
+        {
+            child = new { key },
+            homeMunicipality = Municipality,
+            enrolments = new object[]
+            {
+                new { school = School, from = "2025-08-18", to = today.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
+                new { school = OtherSchool, from = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
+            },
+            namedPerson = new { staff = "anna", agency = "School" },
         }, TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }

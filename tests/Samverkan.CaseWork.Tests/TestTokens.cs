@@ -44,7 +44,11 @@ internal sealed class TestTokens : IDisposable
     public string Person(string staff, string organisation, string municipality, string agency, params string[] roles) =>
         Issue(staff, organisation, municipality, agency, roles, [new Claim("acr", Loa3)]);
 
-    /// <summary>A school or social-services system's token (client credentials, scope samverkan.ingest).</summary>
+    /// <summary>A regional health professional's token (with the <c>region</c> claim).</summary>
+    public string RegionalPerson(string staff, string organisation, string municipality, string region, string agency, params string[] roles) =>
+        Issue(staff, organisation, municipality, agency, roles, [new Claim("acr", Loa3), new Claim("region", region)]);
+
+        /// <summary>A school or social-services system's token (client credentials, scope samverkan.ingest).</summary>
     public string Feed(string client, string organisation, string municipality, string agency) =>
         Issue(client, organisation, municipality, agency, [], [new Claim("scope", "samverkan.ingest")]);
 

@@ -87,6 +87,13 @@ public sealed class CaseActor : Actor<CaseActorState>
                 Apply(c, CaseWorkDecisions.StaffDeactivated(state, m.Staff, m.Manager, ContextFor(c, state)));
             }
         });
+        On<CaseChildChangedSchool>((m, c) =>
+        {
+            if (c.State.Case is { } state && _reference.School(m.School) is { } school)
+            {
+                Apply(c, CaseWorkDecisions.ChildChangedSchool(state, school, m.ConsentAllows, ContextFor(c, state)));
+            }
+        });
         On<CaseWorkTimerDue>((m, c) =>
         {
             if (c.State.Case is { } state)

@@ -38,3 +38,7 @@ public sealed record CaseStaffDeactivated(StaffId Staff, StaffId? Manager);
 /// <summary>Timer: a case-work deadline (see <see cref="CaseWorkTimers"/>).</summary>
 [ActorMessage("case.work-timer-due.v1")]
 public sealed record CaseWorkTimerDue(string Name);
+
+/// <summary>From a child actor: the child changed school; the case follows (see <c>CaseWorkDecisions.ChildChangedSchool</c>).</summary>
+[ActorMessage("case.child-changed-school.v1")]
+public sealed record CaseChildChangedSchool(SchoolId School, bool ConsentAllows);

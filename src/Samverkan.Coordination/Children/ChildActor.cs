@@ -47,6 +47,31 @@ public sealed class ChildActor : Actor<ChildState>
         });
         OnAsk<RecordReporterFeedback, CommandResult>((m, c) => Apply(c, ChildCaseWork.RecordFeedback(c.State, m.Concern, m.By, m.Agency, ContextFor(c))));
         On<NamedPersonDeactivated>((m, c) => Apply(c, ChildCaseWork.NamedPersonDeactivated(c.State, m.Staff, m.Manager, ContextFor(c))));
+        OnAsk<StartSip, CommandResult>((m, c) =>
+        {
+            // The consent is recorded with the start (the same consent again changes nothing), then the SIP is decided on it.
+            var context = ContextFor(c);
+            var recorded = ChildDecisions.RecordConsent(c.State, m.Consent, context);
+            if (recorded.IsRefused)
+            {
+                return Apply(c, recorded);
+            }
+
+            var staff = m.Participants.Select(_reference.Staff).ToList();
+            if (staff.Any(s => s is null))
+            {
+                return CommandResult.Refused("StaffNotFound", "A participant is not in the roster.");
+            }
+
+            var started = ChildCaseWork.StartSip(recorded.NewState, m.Consent.Id, staff!, m.By, context);
+            if (started.IsRefused)
+            {
+                return CommandResult.Refused(started.Error!);
+            }
+
+            Apply(c, recorded);
+            return Apply(c, started) with { Id = started.CaseTriggers[0].Case.Value };
+        });
         On<ChildWorkTimerDue>((m, c) => Apply(c, ChildCaseWork.FeedbackTimerDue(c.State, m.Name, ContextFor(c))));
         OnAsk<RecordConcernOutcome, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConcernOutcome(c.State, m.Concern, m.Outcome, ContextFor(c))));
         OnAsk<RecordConsent, CommandResult>((m, c) => Apply(c, ChildDecisions.RecordConsent(c.State, m.Consent, ContextFor(c))));
@@ -127,6 +152,11 @@ public sealed class ChildActor : Actor<ChildState>
         foreach (var trigger in decision.CaseTriggers)
         {
             context.Send(CoordinationActors.CaseOf(trigger.Case), new ApplyCaseTrigger(trigger));
+        }
+
+        foreach (var change in decision.SchoolChanges)
+        {
+            context.Send(CoordinationActors.CaseOf(change.Case), new CaseChildChangedSchool(change.School, change.ConsentAllows));
         }
 
         Effects.RouteAlerts(context, decision.Alerts);

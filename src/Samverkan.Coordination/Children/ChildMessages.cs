@@ -60,3 +60,7 @@ public sealed record RecordReporterFeedback(ConcernId Concern, StaffId By, Agenc
 /// <summary>Timer: a case-work deadline of the child (the feedback owed on a concern).</summary>
 [ActorMessage("child.work-timer-due.v1")]
 public sealed record ChildWorkTimerDue(string Name);
+
+/// <summary>Starts a SIP on a recorded consent, with its participants from the municipality and the region (resolved by the actor).</summary>
+[ActorMessage("child.start-sip.v1")]
+public sealed record StartSip(Consent Consent, ImmutableArray<StaffId> Participants, StaffId By);

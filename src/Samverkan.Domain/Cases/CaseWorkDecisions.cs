@@ -104,8 +104,8 @@ public static class CaseWorkDecisions
 
     /// <summary>
     /// Adds an action to the joint plan. Any participant may; the owner (if named) must be active and of the action's
-    /// organisation, and joins the case. The due date is today or later. The action's timer fires the morning after
-    /// its due date.
+    /// organisation, and joins the case. The due date is today or later. The action is overdue (its timer) at the check time
+    /// of the working day after its due date.
     /// </summary>
     public static CaseDecision AddPlanAction(CaseState state, NewPlanAction action, Staff? owner, ActingStaff by, CaseContext context)
     {
@@ -182,7 +182,7 @@ public static class CaseWorkDecisions
         };
         work.State = work.State with { Plan = work.State.Plan with { Actions = work.State.Plan.Actions.Add(added) } };
         work.Timeline(TimelineEntryKind.PlanActionAdded, by.Staff, $"Action {id} for {added.Organisation} ({added.Agency}), due {added.DueOn:yyyy-MM-dd}.");
-        work.Timer(CaseWorkTimers.ActionPrefix + id, WorkingDays.At(added.DueOn.AddDays(1), context.Work));
+        work.Timer(CaseWorkTimers.ActionPrefix + id, OverdueAt(added.DueOn, context.Work));
         if (owner is not null && owner.Id != by.Staff)
         {
             work.AlertStaff(owner.Id, AlertKind.PlanActionAssigned, new LocalizedText("Ny åtgärd i handlingsplanen", "New action in the joint plan"));
@@ -267,7 +267,7 @@ public static class CaseWorkDecisions
         }
         else if (rescheduled)
         {
-            work.Timer(CaseWorkTimers.ActionPrefix + action.Id, WorkingDays.At(next.DueOn.AddDays(1), context.Work));
+            work.Timer(CaseWorkTimers.ActionPrefix + action.Id, OverdueAt(next.DueOn, context.Work));
         }
 
         return work.Decide(action.Id);
@@ -523,6 +523,71 @@ public static class CaseWorkDecisions
         return work.Decide();
     }
 
+    /// <summary>
+    /// The child changed school: the case follows to <paramref name="to"/>, handed over from the former school's
+    /// student-health team to the new one (and, where the case has a legal basis, to the new school's social-services
+    /// contacts). To another municipality only when <paramref name="consentAllows"/>; otherwise the case stays where it is,
+    /// its participants are told the child moved, and the timeline records that nothing was disclosed.
+    /// </summary>
+    public static CaseDecision ChildChangedSchool(CaseState state, School to, bool consentAllows, CaseContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(context);
+        if (state.IsClosed || state.School == to.Id)
+        {
+            return Unchanged(state);
+        }
+
+        var now = context.Now;
+        var work = new Work(state, context);
+        if (state.Municipality is { } home && home != to.Municipality && !consentAllows)
+        {
+            work.Timeline(TimelineEntryKind.SchoolChanged, null, "The child moved to a school in another municipality; no consent allows the case to follow, so nothing was disclosed.");
+            work.AlertParticipants(AlertKind.CaseHandedOver, new LocalizedText("Barnet har flyttat till en annan kommun", "The child moved to another municipality"));
+            return work.Decide();
+        }
+
+        var participants = state.Participants.Where(p => p.Role != CaseParticipantRole.StudentHealthTeam).ToImmutableArray();
+        var added = new List<CaseParticipant>();
+        if (to.StudentHealthTeam is { } team)
+        {
+            added.Add(new CaseParticipant(ParticipantRef.ForTeam(team), Agency.School, CaseParticipantRole.StudentHealthTeam, null, now));
+        }
+
+        if (state.LegalBases.FirstOrDefault() is { } basis && to.SocialServices is { } link)
+        {
+            if (link.Team is { } ssTeam)
+            {
+                added.Add(new CaseParticipant(ParticipantRef.ForTeam(ssTeam), Agency.SocialServices, CaseParticipantRole.SocialServicesTeam, basis, now));
+            }
+
+            added.AddRange(link.ContactPersons.Select(c => new CaseParticipant(ParticipantRef.ForStaff(c), Agency.SocialServices, CaseParticipantRole.SocialServicesContact, basis, now)));
+        }
+
+        var joining = added.Where(a => !participants.Any(p => p.Who == a.Who)).ToList();
+        work.State = work.State with
+        {
+            School = to.Id,
+            Municipality = to.Municipality,
+            Participants = participants.AddRange(joining),
+        };
+        work.Timeline(TimelineEntryKind.SchoolChanged, null, $"The child changed school from {state.School} to {to.Id}; the case was handed over to the new school's team.");
+        foreach (var participant in joining)
+        {
+            if (participant.Who.Team is { } t)
+            {
+                work.AlertTeam(t, AlertKind.CaseHandedOver, new LocalizedText("Ett ärende har flyttat till er skola", "A case moved to your school"));
+            }
+            else
+            {
+                work.AlertStaff(participant.Who.Staff!.Value, AlertKind.CaseHandedOver, new LocalizedText("Ett ärende har flyttat till er skola", "A case moved to your school"));
+            }
+        }
+
+        return work.Decide();
+    }
+
     /// <summary>Records a placed child's joint follow-up as held (the earliest due or overdue one); the next one is scheduled.</summary>
     public static CaseDecision RecordPlacementFollowUp(CaseState state, string? notes, ActingStaff by, CaseContext context)
     {
@@ -571,6 +636,16 @@ public static class CaseWorkDecisions
 
         var now = context.Now;
         var work = new Work(state, context);
+        var extra = trigger.AdditionalParticipants.IsDefaultOrEmpty ? [] : trigger.AdditionalParticipants.Where(p => !state.Participants.Any(q => q.Who == p.Who)).ToList();
+        if (extra.Count > 0)
+        {
+            work.State = work.State with { Participants = work.State.Participants.AddRange(extra) };
+            foreach (var participant in extra.Where(p => p.Who.Staff is not null))
+            {
+                work.AlertStaff(participant.Who.Staff!.Value, AlertKind.CaseOpened, new LocalizedText("Ny samordnad individuell plan (SIP)", "A new coordinated individual plan (SIP)"));
+            }
+        }
+
         if (state.Kind == CaseKind.Sip && state.Sip is null)
         {
             var days = Math.Max(1, context.Work.SipFirstMeetingWorkingDays);
@@ -597,14 +672,16 @@ public static class CaseWorkDecisions
             work.AddFollowUp(dueOn, context);
         }
 
-        if (ReferenceEquals(work.State, state))
+        if (!work.Changed)
         {
             return opened;
         }
 
+        var added = work.Decide();
         return opened with
         {
             NewState = work.State,
+            Alerts = opened.Alerts.AddRange(added.Alerts),
             Timers = opened.Timers.AddRange(work.Timers),
         };
     }
@@ -656,8 +733,8 @@ public static class CaseWorkDecisions
         }
 
         var now = work.Now;
-        var overdueAt = WorkingDays.At(action.DueOn.AddDays(1), context.Work);
-        var escalateAt = WorkingDays.At(WorkingDays.After(action.DueOn.AddDays(1), context.Work.EscalateAfterWorkingDays), context.Work);
+        var overdueAt = OverdueAt(action.DueOn, context.Work);
+        var escalateAt = EscalateAt(action.DueOn, context.Work);
         if (now < overdueAt)
         {
             work.Timer(CaseWorkTimers.ActionPrefix + id, overdueAt);
@@ -722,8 +799,8 @@ public static class CaseWorkDecisions
         }
 
         var now = work.Now;
-        var overdueAt = WorkingDays.At(item.DueOn.AddDays(1), context.Work);
-        var escalateAt = WorkingDays.At(WorkingDays.After(item.DueOn.AddDays(1), context.Work.EscalateAfterWorkingDays), context.Work);
+        var overdueAt = OverdueAt(item.DueOn, context.Work);
+        var escalateAt = EscalateAt(item.DueOn, context.Work);
         if (item.Status == FollowUpStatus.Due)
         {
             if (now < overdueAt)
@@ -794,6 +871,16 @@ public static class CaseWorkDecisions
             work.AlertParticipants(AlertKind.SipFirstMeetingOverdue, text);
             work.AlertLeadAndCoordinators(context, AlertKind.SipFirstMeetingOverdue, text);
         }
+    }
+
+    /// <summary>Something due on <paramref name="due"/> and not done is overdue at the check time of the next working day.</summary>
+    public static DateTimeOffset OverdueAt(DateOnly due, CaseWorkPolicy policy) => WorkingDays.At(WorkingDays.After(due, 1), policy);
+
+    /// <summary>Still not done <see cref="CaseWorkPolicy.EscalateAfterWorkingDays"/> working days after it became overdue, it escalates.</summary>
+    public static DateTimeOffset EscalateAt(DateOnly due, CaseWorkPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return WorkingDays.At(WorkingDays.After(due, 1 + policy.EscalateAfterWorkingDays), policy);
     }
 
     /// <summary>The roles <paramref name="staff"/> holds on the case (reference: the action id for action owners).</summary>
@@ -884,7 +971,7 @@ public static class CaseWorkDecisions
         {
             var id = NextId("f");
             State = State with { Placement = State.Placement! with { Items = State.Placement.Items.Add(new PlacementFollowUp { Id = id, DueOn = dueOn }) } };
-            Timer(CaseWorkTimers.PlacementPrefix + id, WorkingDays.At(dueOn.AddDays(1), context.Work));
+            Timer(CaseWorkTimers.PlacementPrefix + id, OverdueAt(dueOn, context.Work));
         }
 
         public void ScheduleNextFollowUp(PlacementFollowUp after, CaseContext context)
@@ -921,6 +1008,8 @@ public static class CaseWorkDecisions
         }
 
         public void AlertStaff(StaffId staff, AlertKind kind, LocalizedText text) => Alert(AlertRecipient.ToStaff(staff), kind, text);
+
+        public void AlertTeam(TeamId team, AlertKind kind, LocalizedText text) => Alert(AlertRecipient.ToTeam(team), kind, text);
 
         public void AlertParticipants(AlertKind kind, LocalizedText text, StaffId? except = null, Agency? agency = null)
         {

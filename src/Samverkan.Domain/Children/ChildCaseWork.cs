@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Common;
 using Samverkan.Domain.Concerns;
@@ -38,6 +39,8 @@ public static class ChildCaseWorkErrors
 {
     public const string FeedbackNotFound = "FeedbackNotFound";
     public const string NotSocialServices = "NotSocialServices";
+    public const string SipNeedsBothPrincipals = "SipNeedsBothPrincipals";
+    public const string ConsentNotValid = "ConsentNotValid";
 }
 
 /// <summary>
@@ -186,7 +189,63 @@ public static class ChildCaseWork
             triggers = triggers.Add(trigger with { Placement = placement, SocialServicesBases = [basis, .. trigger.SocialServicesBases] });
         }
 
-        return decision with { NewState = state, CaseTriggers = triggers };
+        // A new school: the open cases follow, with a handover to the new school's team.
+        var today = SwedishTime.DateOf(context.Now);
+        var changes = decision.SchoolChanges;
+        if (CurrentSchool(before.Profile, today) is { } from && CurrentSchool(state.Profile, today) is { } to && from != to && context.School is { } school && school.Id == to)
+        {
+            var consent = state.Consents.Any(c => c.IsValidFor(school.Organisation, InformationCategory.CaseWork, context.Now));
+            changes = changes.AddRange(state.OpenCases
+                .Where(c => c.Status != CaseStatus.Closed && !triggers.Any(t => t.Case == c.Case))
+                .Select(c => new CaseSchoolChange(c.Case, to, school.Municipality, consent)));
+        }
+
+        return decision with { NewState = state, CaseTriggers = triggers, SchoolChanges = changes };
+    }
+
+    private static SchoolId? CurrentSchool(Child? profile, DateOnly today) =>
+        profile?.EnrolmentAt(today)?.School ?? profile?.Enrolments.OrderBy(e => e.From).LastOrDefault()?.School;
+
+    /// <summary>
+    /// Starts a SIP (samordnad individuell plan): it needs the consent it rests on (in force, naming every participant's
+    /// organisation) and participants from both the municipality (school, social services) and the region (child health,
+    /// child psychiatry, primary care). Opens a case of kind <see cref="CaseKind.Sip"/> whose first meeting is due within
+    /// <see cref="CaseWorkPolicy.SipFirstMeetingWorkingDays"/> working days. One open SIP per child: another start adds
+    /// nothing but the evidence.
+    /// </summary>
+    public static ChildDecision StartSip(ChildState state, ConsentId consentId, IReadOnlyList<Staff> participants, StaffId by, ChildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(participants);
+        ArgumentNullException.ThrowIfNull(context);
+        var now = context.Now;
+        if (state.Consents.FirstOrDefault(c => c.Id == consentId) is not { } consent
+            || !consent.IsInForceAt(now)
+            || participants.Any(p => !consent.Recipients.Contains(p.Organisation)))
+        {
+            return Refuse(state, ChildCaseWorkErrors.ConsentNotValid, "The consent is not in force for every participant's organisation.");
+        }
+
+        var municipal = participants.Any(p => p.Agency is Agency.School or Agency.SocialServices);
+        var regional = participants.Any(p => p.Agency is Agency.ChildHealthCentre or Agency.ChildPsychiatry or Agency.PrimaryCare);
+        if (!municipal || !regional || participants.Any(p => !p.Active))
+        {
+            return Refuse(state, ChildCaseWorkErrors.SipNeedsBothPrincipals, "A SIP needs active participants from both the municipality and the region.");
+        }
+
+        var basis = new LegalBasis(LegalBasisKind.Consent, consent.Id.Value, now);
+        var (next, trigger) = ChildDecisions.BuildTrigger(state, CaseKind.Sip, [], null, context);
+        trigger = trigger with
+        {
+            // The school's social services join on the consent only when it names them.
+            SocialServicesBases = context.School?.SocialServices is { } link && consent.Recipients.Contains(link.Organisation) ? [basis] : [],
+            AdditionalParticipants =
+            [
+                .. participants.DistinctBy(p => p.Id).Select(p => new CaseParticipant(
+                    ParticipantRef.ForStaff(p.Id), p.Agency, CaseParticipantRole.Other, p.Agency == Agency.School ? null : basis, now)),
+            ],
+        };
+        return new ChildDecision { NewState = next, CaseTriggers = [trigger] };
     }
 
     /// <summary>The named person was deactivated: the role is flagged vacant and their manager, the school's team and the coordinators are alerted.</summary>

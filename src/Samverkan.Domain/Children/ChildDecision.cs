@@ -3,6 +3,7 @@ using Samverkan.Domain.Absence;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Children.Events;
 using Samverkan.Domain.Common;
+using Samverkan.Domain.Organisation;
 
 namespace Samverkan.Domain.Children;
 
@@ -26,10 +27,20 @@ public sealed record ChildDecision
 
     public ImmutableArray<RegistrationOutcome> Registrations { get; init; } = [];
 
+    /// <summary>The child changed school: each open case is to follow (send each to its case actor).</summary>
+    public ImmutableArray<CaseSchoolChange> SchoolChanges { get; init; } = [];
+
     public DecisionError? Error { get; init; }
 
     public bool IsRefused => Error is not null;
 }
+
+/// <summary>
+/// An open case of a child who changed school: it follows to <see cref="School"/> (in <see cref="Municipality"/>).
+/// <see cref="ConsentAllows"/>: a consent in force lets the new school's organisation see the case work, which a move
+/// to another municipality needs.
+/// </summary>
+public sealed record CaseSchoolChange(CaseId Case, SchoolId School, MunicipalityCode Municipality, bool ConsentAllows);
 
 /// <summary>Error codes of child decisions.</summary>
 public static class ChildErrors

@@ -32,6 +32,24 @@ public sealed record ChronologyEntry(DateTimeOffset At, string Source, string Ki
 public sealed record Chronology(string ChildKey, IReadOnlyList<ChronologyEntry> Entries);
 
 /// <summary>
+/// The consent a SIP rests on (the guardians', or the child's own): who gave it, which organisations may share which
+/// categories, for what, from when to when.
+/// </summary>
+public sealed record SipConsentRequest(
+    string? Id,
+    IReadOnlyList<ConsentGiver>? GivenBy,
+    IReadOnlyList<string>? Recipients,
+    IReadOnlyList<InformationCategory>? Categories,
+    string? Purpose,
+    DateTimeOffset? ValidFrom,
+    DateTimeOffset? ValidTo);
+
+/// <summary>Starts a SIP: its consent and its participants (staff ids), from both the municipality and the region.</summary>
+public sealed record SipRequest(SipConsentRequest? Consent, IReadOnlyList<string>? Participants);
+
+public sealed record SipReceipt(string CaseId);
+
+/// <summary>
 /// The child's side of case work (issue 8): feedback to the reporters of concerns (owed by social services within
 /// <c>Samverkan:CaseWork:ReporterFeedbackWorkingDays</c>), and one chronology per child across agencies.
 /// </summary>
@@ -61,6 +79,8 @@ public static class ChildCaseWorkApi
             .WithSummary("Social services record that the reporting organisation got feedback on its concern.");
         group.MapGet("/concerns/feedback", ListFeedbackAsync).WithName("ListReporterFeedback")
             .WithSummary("Feedback social services owe reporters (open, or overdue only) for the caller's schools.");
+        group.MapPost("/children/{childKey}/sip", StartSipAsync).WithName("StartSip")
+            .WithSummary("Starts a coordinated individual plan (SIP) on the guardians' consent, with municipality and region participants.");
         group.MapGet("/children/{childKey}/chronology", ChronologyAsync).WithName("GetChildChronology")
             .WithSummary("One timeline of the child across agencies, filtered to what the caller may see.");
         return app;
@@ -84,6 +104,66 @@ public static class ChildCaseWorkApi
             ActorCalls.IdempotencyKey(http, $"reporter-feedback:{concernId}"),
             cancellationToken).ConfigureAwait(false);
         return problem ?? (Results<Ok, ProblemHttpResult>)TypedResults.Ok();
+    }
+
+    private static async Task<Results<Created<SipReceipt>, ProblemHttpResult>> StartSipAsync(
+        string childKey, SipRequest request, HttpContext http, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var participants = request.Participants ?? [];
+        if (participants.Count > CaseWorkApi.MaxAttendees)
+        {
+            return ApiProblems.TooMany("participants", CaseWorkApi.MaxAttendees);
+        }
+
+        var errors = new List<FieldError>();
+        if (request.Consent is not { } c)
+        {
+            errors.Add(new FieldError("consent", "Required", "A SIP needs the consent it rests on."));
+        }
+        else if (!StringIds.IsValid(c.Id) || (c.Recipients ?? []).Any(r => !StringIds.IsValid(r)))
+        {
+            errors.Add(new FieldError("consent.id", "Invalid", "The consent needs an id, and its recipients are organisation ids."));
+        }
+
+        if (participants.Count == 0 || participants.Any(p => !StringIds.IsValid(p)))
+        {
+            errors.Add(new FieldError("participants", "Required", "Name the participants (staff ids) from the municipality and the region."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var access = http.RequestServices.GetRequiredService<IChildAccess>();
+        var decision = await access.RequireChildAsync(http, childKey, AuditAction.Write, "SIP").ConfigureAwait(false);
+        var caller = http.GetCaller();
+        var now = time.GetUtcNow();
+        var given = request.Consent!;
+        var consent = new Consent
+        {
+            Id = new ConsentId(given.Id!),
+            GivenBy = [.. given.GivenBy ?? []],
+            Recipients = [.. (given.Recipients ?? []).Select(r => new Domain.Organisation.OrganisationId(r))],
+            Categories = [.. given.Categories ?? []],
+            Purpose = given.Purpose ?? string.Empty,
+            ValidFrom = given.ValidFrom ?? now,
+            ValidTo = given.ValidTo,
+            RecordedAt = now,
+            RecordedBy = caller.Staff,
+        };
+        if (consent.Validate() is { IsEmpty: false } invalid)
+        {
+            return ApiProblems.Invalid(invalid.Select(e => e with { Field = "consent." + e.Field }));
+        }
+
+        var (result, problem) = await ActorCalls.CommandAsync(
+            actors,
+            CoordinationActors.ChildOf(decision.Child!.Value),
+            new StartSip(consent, [.. participants.Distinct().Select(p => new Domain.Organisation.StaffId(p))], caller.Staff),
+            ActorCalls.IdempotencyKey(http, $"sip:{childKey}"),
+            cancellationToken).ConfigureAwait(false);
+        return problem ?? (Results<Created<SipReceipt>, ProblemHttpResult>)TypedResults.Created($"/api/v1/cases/{result!.Id}", new SipReceipt(result.Id!));
     }
 
     private static async Task<Results<Ok<ReporterFeedbackPage>, ProblemHttpResult>> ListFeedbackAsync(
