@@ -135,8 +135,9 @@ public static class ChildCaseWorkApi
             return ApiProblems.Invalid(errors);
         }
 
-        var access = http.RequestServices.GetRequiredService<IChildAccess>();
-        var decision = await access.RequireChildAsync(http, childKey, AuditAction.Write, "SIP").ConfigureAwait(false);
+        // A SIP records the guardians' consent: only those who manage the child's consents, and the school's student-health
+        // team, start one (404 for anyone else, such as a teacher who sees the child through the school).
+        var child = await ConsentApi.RequireManagerAsync(http, childKey, AuditAction.Write, "SIP", ChildRelation.StudentHealthTeam).ConfigureAwait(false);
         var caller = http.GetCaller();
         var now = time.GetUtcNow();
         var given = request.Consent!;
@@ -159,7 +160,7 @@ public static class ChildCaseWorkApi
 
         var (result, problem) = await ActorCalls.CommandAsync(
             actors,
-            CoordinationActors.ChildOf(decision.Child!.Value),
+            CoordinationActors.ChildOf(child),
             new StartSip(consent, [.. participants.Distinct().Select(p => new Domain.Organisation.StaffId(p))], caller.Staff),
             ActorCalls.IdempotencyKey(http, $"sip:{childKey}"),
             cancellationToken).ConfigureAwait(false);
