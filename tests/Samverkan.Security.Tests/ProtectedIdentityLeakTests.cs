@@ -80,7 +80,8 @@ public sealed partial class ProtectedIdentityLeakTests(PostgresServerFixture pos
             foreach (var path in paths.Concat(own))
             {
                 var response = await client.GetAsync(path, Http.Token);
-                var body = await response.Content.ReadAsStringAsync(Http.Token);
+                // A problem's random trace id may contain the digits of the placing municipality: not scanned.
+                var body = TraceId().Replace(await response.Content.ReadAsStringAsync(Http.Token), "\"traceId\":\"\"");
                 ((int)response.StatusCode).ShouldBeLessThan(500, $"{role} GET {path}: {body}");
                 if (own.Contains(path))
                 {
@@ -113,8 +114,10 @@ public sealed partial class ProtectedIdentityLeakTests(PostgresServerFixture pos
         await LiveHost.WaitUntilAsync(
             async () => await host.ScalarAsync("select count(*) from coord_webhook_deliveries where status = 'delivered'") == expected && receiver.Bodies.Count >= expected,
             "every webhook delivery posted");
-        foreach (var body in receiver.Bodies)
+        foreach (var delivered in receiver.Bodies)
         {
+            // The delivery id is a random UUID (its hex digits may spell the placing municipality): not scanned.
+            var body = DeliveryId().Replace(delivered, "\"deliveryId\": \"\"");
             foreach (var secret in Secrets.Append(LiveWorld.ProtectedChild).Where(s => body.Contains(s, StringComparison.Ordinal)))
             {
                 leaks.Add($"webhook payload shows '{secret}': {body}");
@@ -219,4 +222,10 @@ public sealed partial class ProtectedIdentityLeakTests(PostgresServerFixture pos
 
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)(?::[^}]*)?\}")]
     private static partial Regex RouteValue();
+
+    [GeneratedRegex("\"traceId\":\"[^\"]*\"")]
+    private static partial Regex TraceId();
+
+    [GeneratedRegex("\"deliveryId\": ?\"[^\"]*\"")]
+    private static partial Regex DeliveryId();
 }
