@@ -128,10 +128,12 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
         await Task.Delay(500, TestContext.Current.CancellationToken);
         receiver.Requests.Count.ShouldBe(4, "no attempt after the limit");
 
-        // The child has a protected identity: the organisation's system gets the case, never the child's key.
+        // The child has a protected identity: the organisation's system gets the alert id, never the child's key nor the
+        // case id (a real case id is made from the child's key).
         var body = JsonDocument.Parse(receiver.Requests.First().Body).RootElement;
         body.GetProperty("childKey").ValueKind.ShouldBe(JsonValueKind.Null);
-        body.GetProperty("caseId").GetString().ShouldBe("case-9");
+        body.GetProperty("caseId").ValueKind.ShouldBe(JsonValueKind.Null);
+        body.GetProperty("alertId").GetInt64().ShouldBeGreaterThan(0);
         Encoding.UTF8.GetString(receiver.Requests.First().Body).ShouldNotContain(ProtectedPupil);
         (await admin.GetAsync("/api/v1/organisations/org-1280-skola/webhooks/elevhalsa/deliveries?status=lost", TestContext.Current.CancellationToken))
             .StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);

@@ -5,7 +5,8 @@ using Samverkan.Testing;
 namespace Samverkan.Security.Tests;
 
 /// <summary>
-/// Audit completeness: a random sequence of reads (every role, every GET of child data, related and unrelated children
+/// Audit completeness: a random sequence of reads (every role, every GET of child data: overview, consents, case, case
+/// list, chronology, case alerts, reporter-feedback list, audit review; related and unrelated children
 /// and cases) against the live host; afterwards the audit log holds exactly one entry per child each successful answer
 /// showed (read, list, review), none for a refused one, each with the request's purpose and request id, and the chain
 /// still verifies. The seed is in the failure message.
@@ -26,6 +27,7 @@ public sealed class AuditCompletenessTests(PostgresServerFixture postgres)
             [LiveWorld.OrdinaryChild] = await world.OpenAbsenceCaseAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool),
         };
         await world.ReportConcernAsync(LiveWorld.SocialWorker, LiveWorld.ProtectedChild);
+        await world.ReportConcernAsync(LiveWorld.OtherSchoolNurse, LiveWorld.OrdinaryChild); // social services owe its reporter feedback
         string[] children = [LiveWorld.ProtectedChild, LiveWorld.OrdinaryChild, "c_missingchildaaaaaaa"];
         var people = LiveWorld.People.Values.ToArray();
         var baseline = await host.ScalarAsync("select coalesce(max(seq), 0) from audit_log");
@@ -34,16 +36,19 @@ public sealed class AuditCompletenessTests(PostgresServerFixture postgres)
         var random = new Random(seed);
         var expected = new Dictionary<(string Staff, string Child, string Action), int>();
         var refused = 0;
-        for (var i = 0; i < 80; i++)
+        for (var i = 0; i < 120; i++)
         {
             var person = people[random.Next(people.Length)];
             var child = children[random.Next(children.Length)];
-            var (path, action) = random.Next(5) switch
+            var (path, action) = random.Next(8) switch
             {
                 0 => ($"/api/v1/children/{child}/overview", "read"),
                 1 => ($"/api/v1/children/{child}/consents", "read"),
                 2 => ($"/api/v1/cases/{cases.GetValueOrDefault(child, "case-missing")}", "read"),
                 3 => ("/api/v1/cases", "list"),
+                4 => ($"/api/v1/children/{child}/chronology", "read"),
+                5 => ($"/api/v1/cases/{cases.GetValueOrDefault(child, "case-missing")}/alerts", "read"),
+                6 => ("/api/v1/concerns/feedback", "list"),
                 _ => ($"/api/v1/audit/children/{child}", "review"),
             };
             using var client = host.As(person);

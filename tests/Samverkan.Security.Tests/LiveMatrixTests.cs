@@ -12,6 +12,15 @@ public sealed class LiveMatrixFixture(PostgresServerFixture postgres) : IAsyncLi
     public const string Related = "c_matrixrelatedaaaaaa";
     public const string OtherMunicipalityChild = "c_matrixothermunicipa";
 
+    /// <summary>A concern about the related child reported by the school (counsellor), so that social services owe it feedback.</summary>
+    public const string FeedbackConcern = "matrix-feedback-concern";
+
+    /// <summary>The staff member the roster administrators deactivate (no one the other rows call as).</summary>
+    public const string Leaver = "leaver";
+
+    /// <summary>The school organisation's webhook that its administrator and coordinator manage.</summary>
+    public const string Webhook = "matrix-hook";
+
     internal LiveHost Host { get; private set; } = null!;
 
     internal Dictionary<string, string> Objects { get; } = new(StringComparer.Ordinal)
@@ -41,6 +50,24 @@ public sealed class LiveMatrixFixture(PostgresServerFixture postgres) : IAsyncLi
         var consent = await social.PostAsJsonAsync($"/api/v1/children/{Related}/consents", LiveMatrixTests.ConsentBody("matrix-consent"), Http.Token);
         consent.StatusCode.ShouldBe(HttpStatusCode.Created, await consent.Content.ReadAsStringAsync(Http.Token));
         await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+
+        // Case work (issue 8): a concern by the school (it owes the reporter feedback), a plan action and a meeting on the
+        // related case, and a staff member to deactivate; alerts (issue 5): one of the principal's alerts.
+        await world.ReportConcernAsync(LiveWorld.Counsellor, Related, FeedbackConcern);
+        await world.PutStaffAsync(Leaver, LiveWorld.SchoolOrg, "School", "Teacher");
+        using var principal = Host.As(LiveWorld.Principal);
+        Objects["action"] = await CaseWorkIdAsync(principal, $"/api/v1/cases/{Objects["case-related"]}/plan/actions", LiveMatrixTests.Body("/plan/actions"));
+        Objects["meeting"] = await CaseWorkIdAsync(principal, $"/api/v1/cases/{Objects["case-related"]}/meetings", LiveMatrixTests.Body("/meetings"));
+        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        Objects["alert-of-principal"] = (await Host.ScalarAsync("select min(id) from coord_alerts where staff_id = $1", LiveWorld.Principal.Staff))
+            .ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> CaseWorkIdAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body, Http.Token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Http.Token));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Http.Token)).GetProperty("id").GetString()!;
     }
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();
@@ -55,6 +82,10 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
     private static readonly string[] Persons = ["principal", "counsellor", "teacher", "social-worker", "health-nurse", "coordinator", "other-municipality"];
     private static readonly string[] TokenFailures = ["no-token", "expired-token", "wrong-audience", "wrong-signature"];
 
+    /// <summary>The school organisation's administrator and coordinator: they manage its webhooks.</summary>
+    private static readonly TestPerson SchoolAdministrator = new("wanda", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", ["Administrator"], "12");
+    private static readonly TestPerson SchoolCoordinator = new("konrad", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", ["Coordinator"], "12");
+
     private static readonly Dictionary<string, TestPerson> Callers = new(StringComparer.Ordinal)
     {
         ["principal"] = LiveWorld.Principal,
@@ -65,6 +96,8 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         ["coordinator"] = LiveWorld.Coordinator,
         ["other-municipality"] = LiveWorld.OtherMunicipality,
         ["reviewer"] = LiveWorld.Reviewer,
+        ["school-admin"] = SchoolAdministrator,
+        ["school-coordinator"] = SchoolCoordinator,
         ["feed"] = new("skolsystem", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope),
     };
 
@@ -85,7 +118,7 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
             var parts = endpoint.Split(' ', 2);
             using var client = Client(caller);
             using var request = new HttpRequestMessage(new HttpMethod(parts[0]), Fill(parts[1], obj));
-            if (parts[0] is "POST" or "PUT")
+            if (parts[0] is "POST" or "PUT" && !parts[1].EndsWith("/deactivate", StringComparison.Ordinal))
             {
                 request.Content = JsonContent.Create(Body(parts[1]));
             }
@@ -139,8 +172,36 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         purpose = "Authorization matrix (synthetic)",
     };
 
-    private static object Body(string path) => path switch
+    internal static object Body(string path) => path switch
     {
+        _ when path.EndsWith("/lead", StringComparison.Ordinal) => new { },
+        _ when path.EndsWith("/plan/actions", StringComparison.Ordinal) =>
+            new { what = "Authorization matrix (synthetic)", dueOn = "2026-05-29", organisation = LiveWorld.SchoolOrg, agency = "School" },
+        _ when path.Contains("/plan/actions/", StringComparison.Ordinal) => new { status = "InProgress", progress = "Authorization matrix (synthetic)" },
+        _ when path.EndsWith("/meetings", StringComparison.Ordinal) => new { at = LiveHost.Monday.AddDays(10), purpose = "Authorization matrix (synthetic)" },
+        _ when path.EndsWith("/held", StringComparison.Ordinal) && path.Contains("/meetings/", StringComparison.Ordinal) => new
+        {
+            attendees = new[] { new { organisation = LiveWorld.SchoolOrg, agency = "School" } },
+            decisions = new[] { "Authorization matrix (synthetic)" },
+            planAgreed = false,
+        },
+        _ when path.EndsWith("/handover", StringComparison.Ordinal) => new { from = "ahmed", to = "sofia" },
+        _ when path.EndsWith("/placement-follow-ups/held", StringComparison.Ordinal) => new { notes = "Authorization matrix (synthetic)" },
+        _ when path.EndsWith("/feedback", StringComparison.Ordinal) => new { },
+        _ when path.EndsWith("/sip", StringComparison.Ordinal) => new
+        {
+            consent = new
+            {
+                id = Guid.NewGuid().ToString("N"),
+                givenBy = new[] { new { kind = "Guardian", guardian = "guardian-ref-1" } },
+                recipients = new[] { LiveWorld.SchoolOrg, "org-region-12" },
+                categories = new[] { "Attendance", "Health" },
+                purpose = "Authorization matrix (synthetic)",
+            },
+            participants = new[] { "karin", "hanna" },
+        },
+        _ when path.Contains("/webhooks/", StringComparison.Ordinal) =>
+            new { url = "http://127.0.0.1:9/matrix-hook", secret = new string('s', 40), enabled = false },
         _ when path.EndsWith("/consents", StringComparison.Ordinal) => ConsentBody(Guid.NewGuid().ToString("N")),
         _ when path.EndsWith("/decisions-not-to-share", StringComparison.Ordinal) =>
             new { recipients = new[] { "org-somewhere" }, categories = new[] { "Health" }, reason = "Authorization matrix (synthetic)" },
@@ -154,8 +215,14 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         .Replace("{child}", world.Objects.GetValueOrDefault(obj, obj), StringComparison.Ordinal)
         .Replace("{case}", world.Objects.GetValueOrDefault(obj, obj), StringComparison.Ordinal)
         .Replace("{consent}", "matrix-consent", StringComparison.Ordinal)
+        .Replace("{alert}", obj.StartsWith("alert-", StringComparison.Ordinal) ? world.Objects[obj] : "no-such-alert", StringComparison.Ordinal)
+        .Replace("{concern}/feedback", $"{LiveMatrixFixture.FeedbackConcern}/feedback", StringComparison.Ordinal)
+        .Replace("{staffId}/deactivate", $"{LiveMatrixFixture.Leaver}/deactivate", StringComparison.Ordinal)
+        .Replace("{actionId}", world.Objects["action"], StringComparison.Ordinal)
+        .Replace("{meetingId}", world.Objects["meeting"], StringComparison.Ordinal)
+        .Replace("{organisation}", LiveWorld.SchoolOrg, StringComparison.Ordinal)
+        .Replace("{id}", LiveMatrixFixture.Webhook, StringComparison.Ordinal)
         .Replace("{concern}", "matrix-concern", StringComparison.Ordinal)
-        .Replace("{alert}", "no-such-alert", StringComparison.Ordinal)
         .Replace("{code}", LiveWorld.Municipality, StringComparison.Ordinal)
         .Replace("{schoolId}", LiveWorld.ProtectedSchool, StringComparison.Ordinal)
         .Replace("{teamId}", "t-eht", StringComparison.Ordinal)

@@ -262,8 +262,10 @@ internal sealed class LiveWorld(LiveHost host)
         }).ToArray();
         var response = await Feed.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Http.Token);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Http.Token));
-        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where child_key = $1", key) == 1, "the case");
-        await using var command = host.Database.CreateCommand("select case_id from coord_cases where child_key = $1");
+        // A placed child also has its follow-up case (opened by the roster): wait for the absence case itself.
+        const string Absence = "child_key = $1 and kind <> 'PlacedChildFollowUp'";
+        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync($"select count(*) from coord_cases where {Absence}", key) == 1, "the case");
+        await using var command = host.Database.CreateCommand($"select case_id from coord_cases where {Absence}");
         command.Parameters.Add(new NpgsqlParameter { Value = key });
         return (string)(await command.ExecuteScalarAsync(Http.Token))!;
     }

@@ -11,7 +11,10 @@ using Samverkan.Testing;
 
 namespace Samverkan.Security.Tests;
 
-/// <summary>The culling job with the manual clock: what is due is deleted from every table, what is not stays, and the log counts.</summary>
+/// <summary>
+/// The culling job with the manual clock: what is due is deleted from every table (case work and webhook deliveries of a
+/// case's alerts, reporter feedback of a concern included), what is not stays, and the log counts.
+/// </summary>
 public sealed class RetentionTests(PostgresServerFixture postgres)
 {
     private const string SecondChild = "c_secondlivechildaaaa";
@@ -28,8 +31,11 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
     public async Task ClosedCaseOlderThanThePeriod_IsGoneFromEveryTable_ANewerOneStays_AndTheLogCounts()
     {
         await using var host = await LiveHost.StartAsync(postgres, Settings);
+        using var receiver = WebhookReceiver.Start();
         var world = new LiveWorld(host);
         await world.SetUpAsync();
+        // The school's webhook: the alerts of its cases have deliveries (coord_webhook_deliveries) that go with the case.
+        await ProtectedIdentityLeakTests.RegisterWebhookAsync(host, LiveWorld.OtherSchoolOrg, receiver.Url);
         await world.EnrolAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool, namedPerson: null);
         await world.EnrolAsync(SecondChild, LiveWorld.OtherSchool, namedPerson: null);
         var old = await world.OpenAbsenceCaseAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool);
@@ -47,17 +53,20 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         await InsertDeadLetterAsync(host, old, DateTimeOffset.UtcNow.AddDays(-1));              // the culled case's: goes with it
         await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-40)); // older than 30 days
         await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-5));  // kept
-        (await CountsAsync(host, old)).ShouldAllBe(c => c > 0, "before the run the old case is everywhere");
+        var oldAlerts = await AlertIdsAsync(host, old);
+        (await CountsAsync(host, old, oldAlerts)).ShouldAllBe(c => c > 0, "before the run the old case is everywhere");
         var auditBefore = await host.ScalarAsync("select count(*) from audit_log");
 
         var report = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
 
         report.ShouldBe(new RetentionReport(true, ClosedCases: 1, Concerns: 0, DeadLetters: 1, ProcessedMessages: report.ProcessedMessages));
-        (await CountsAsync(host, old)).ShouldAllBe(c => c == 0, "state, case row, alerts, dead letters: all deleted");
+        (await CountsAsync(host, old, oldAlerts)).ShouldAllBe(c => c == 0, "state, case row, case work, alerts, their webhook deliveries, dead letters: all deleted");
         (await host.ScalarAsync("select count(*) from actor_timers where actor_type = 'case' and actor_key = $1", old)).ShouldBe(0);
         (await host.ScalarAsync("select count(*) from actor_state where actor_type = 'case' and actor_key = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_cases where case_id = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", recent)).ShouldBeGreaterThan(0);
+        (await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", recent)).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from coord_webhook_deliveries where alert_id = any ($1)", await AlertIdsAsync(host, recent))).ShouldBeGreaterThan(0);
         (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from audit_log")).ShouldBe(auditBefore, "the audit log is the legal record: never culled");
 
@@ -76,7 +85,7 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         (await actors.AskAsync<CaseState>(CoordinationActors.CaseOf(new CaseId(old)), new GetCase(), cancellationToken: Http.Token)).ShouldBeNull();
         (await nurse.GetAsync($"/api/v1/cases/{old}", Http.Token)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         await SettleAsync(host);
-        (await CountsAsync(host, old)).ShouldAllBe(c => c == 0);
+        (await CountsAsync(host, old, oldAlerts)).ShouldAllBe(c => c == 0);
 
         var again = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
         again.ClosedCases.ShouldBe(0);
@@ -105,11 +114,14 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         var recent = await world.ReportConcernAsync(LiveWorld.OtherSchoolNurse, SecondChild);
         await NotOpenedAsync(social, SecondChild, recent);
         await SettleAsync(host);
+        (await host.ScalarAsync("select count(*) from coord_concern_feedback where concern_id = $1", old)).ShouldBe(1, "the school's report owes it feedback");
 
         var report = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
 
         report.Concerns.ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_concerns where concern_id = $1", old)).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from coord_concern_feedback where concern_id = $1", old)).ShouldBe(0, "the feedback owed (child, reporting organisation) goes with the concern");
+        (await host.ScalarAsync("select count(*) from coord_concern_feedback where concern_id = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync(
             "select jsonb_array_length(state -> 'concerns') + jsonb_array_length(state -> 'concernReporters') + (case when state -> 'watch' is null or state -> 'watch' = 'null' then 0 else 1 end) from actor_state where actor_type = 'child' and actor_key = $1",
             LiveWorld.OrdinaryChild)).ShouldBe(0, "the concern, its reporter and its watch are gone from the child's state");
@@ -162,14 +174,33 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
     private static Task SettleAsync(LiveHost host) =>
         LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
 
-    /// <summary>The case's rows: actor state, case row, alerts, dead letters (its timers are checked apart: none is left once closed).</summary>
-    private static async Task<long[]> CountsAsync(LiveHost host, string caseId) =>
+    /// <summary>
+    /// The case's rows: actor state, case row, case-work row, alerts, the webhook deliveries of those alerts, dead letters
+    /// (its timers are checked apart: none is left once closed).
+    /// </summary>
+    private static async Task<long[]> CountsAsync(LiveHost host, string caseId, long[] alertIds) =>
     [
         await host.ScalarAsync("select count(*) from actor_state where actor_type = 'case' and actor_key = $1", caseId),
         await host.ScalarAsync("select count(*) from coord_cases where case_id = $1", caseId),
+        await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", caseId),
         await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", caseId),
+        await host.ScalarAsync("select count(*) from coord_webhook_deliveries where alert_id = any ($1)", alertIds),
         await host.ScalarAsync("select count(*) from actor_dead_letters where actor_type = 'case' and actor_key = $1", caseId),
     ];
+
+    private static async Task<long[]> AlertIdsAsync(LiveHost host, string caseId)
+    {
+        await using var command = host.Database.CreateCommand("select id from coord_alerts where case_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(Http.Token);
+        while (await reader.ReadAsync(Http.Token))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return [.. ids];
+    }
 
     private static async Task InsertDeadLetterAsync(LiveHost host, string caseId, DateTimeOffset failedAt)
     {

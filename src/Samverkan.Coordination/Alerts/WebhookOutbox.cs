@@ -11,7 +11,8 @@ public sealed record WebhookOutboxRow(string AlertKey, DateTimeOffset DeliveredA
 /// <summary>
 /// Writes the webhook outbox. The body is fixed here, once, so every attempt posts (and signs) the same bytes. It holds
 /// only what the recipient's organisation may see: ids, kind, severity, times and the expected action; the child's key
-/// only when the child has no protected identity; never names, schools, addresses or placements.
+/// and the case id (which is made from the child's key) only when the child has no protected identity (otherwise the
+/// alert id alone: the recipient opens it with <c>GET /api/v1/alerts/{id}</c>); never names, schools, addresses or placements.
 /// </summary>
 public sealed class WebhookOutboxProjector : Projector<WebhookOutboxRow>
 {
@@ -24,7 +25,7 @@ public sealed class WebhookOutboxProjector : Projector<WebhookOutboxRow>
                    'alertId', a.id,
                    'kind', a.kind,
                    'severity', a.severity,
-                   'caseId', a.case_id,
+                   'caseId', case when coalesce(ch.protected_identity, true) or coalesce(c.protected_identity, false) then null else a.case_id end,
                    'childKey', case when coalesce(ch.protected_identity, true) or coalesce(c.protected_identity, false) then null else a.child_key end,
                    'expectedAction', a.text,
                    'escalation', a.alert_key like '%/escalated/%',

@@ -192,7 +192,7 @@ public static class CaseWorkDecisions
     }
 
     /// <summary>
-    /// Its owner organisation (or its owner) moves an action: status, progress, due date. Done or cancelled stops its
+    /// Its owner organisation (or its owner), taking part in the case, moves an action: status, progress, due date. Done or cancelled stops its
     /// timer; a new due date (or reopening) sets it again and clears the overdue mark.
     /// </summary>
     public static CaseDecision UpdatePlanAction(CaseState state, string actionId, PlanActionUpdate update, ActingStaff by, CaseContext context)
@@ -201,9 +201,12 @@ public static class CaseWorkDecisions
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(by);
         ArgumentNullException.ThrowIfNull(context);
-        if (state.IsClosed)
+
+        // A participant of the case (the owner is one): staff of the owner organisation who take no part in the case see
+        // it through their school, but do not act on its plan.
+        if (Check(state, by) is { } refused)
         {
-            return Refuse(state, CaseErrors.Closed, "The case is closed.");
+            return refused;
         }
 
         if (state.Plan.Actions.FirstOrDefault(a => a.Id == actionId) is not { } action)

@@ -65,6 +65,7 @@ public static class ChildCaseWorkApi
           left join coord_schools s on s.school_id = c.school_id
          where f.municipality = $1
            and s.doc -> 'socialServices' ->> 'organisation' = $2
+           and exists (select 1 from jsonb_array_elements_text(coalesce(s.doc -> 'socialServices' -> 'contactPersons', '[]'::jsonb)) p where p = $7)
            and ($4 or f.given_at is null)
            and (not $5 or f.overdue_at is not null or (f.given_at is null and f.due_at < $3))
          order by f.due_at
@@ -78,7 +79,7 @@ public static class ChildCaseWorkApi
         group.MapPost("/children/{childKey}/concerns/{concernId}/feedback", RecordFeedbackAsync).WithName("RecordReporterFeedback")
             .WithSummary("Social services record that the reporting organisation got feedback on its concern.");
         group.MapGet("/concerns/feedback", ListFeedbackAsync).WithName("ListReporterFeedback")
-            .WithSummary("Feedback social services owe reporters (open, or overdue only) for the caller's schools.");
+            .WithSummary("Feedback social services owe reporters (open, or overdue only) for the schools the caller is a contact person of.");
         group.MapPost("/children/{childKey}/sip", StartSipAsync).WithName("StartSip")
             .WithSummary("Starts a coordinated individual plan (SIP) on the guardians' consent, with municipality and region participants.");
         group.MapGet("/children/{childKey}/chronology", ChronologyAsync).WithName("GetChildChronology")
@@ -135,8 +136,9 @@ public static class ChildCaseWorkApi
             return ApiProblems.Invalid(errors);
         }
 
-        var access = http.RequestServices.GetRequiredService<IChildAccess>();
-        var decision = await access.RequireChildAsync(http, childKey, AuditAction.Write, "SIP").ConfigureAwait(false);
+        // A SIP records the guardians' consent: only those who manage the child's consents, and the school's student-health
+        // team, start one (404 for anyone else, such as a teacher who sees the child through the school).
+        var child = await ConsentApi.RequireManagerAsync(http, childKey, AuditAction.Write, "SIP", ChildRelation.StudentHealthTeam).ConfigureAwait(false);
         var caller = http.GetCaller();
         var now = time.GetUtcNow();
         var given = request.Consent!;
@@ -159,7 +161,7 @@ public static class ChildCaseWorkApi
 
         var (result, problem) = await ActorCalls.CommandAsync(
             actors,
-            CoordinationActors.ChildOf(decision.Child!.Value),
+            CoordinationActors.ChildOf(child),
             new StartSip(consent, [.. participants.Distinct().Select(p => new Domain.Organisation.StaffId(p))], caller.Staff),
             ActorCalls.IdempotencyKey(http, $"sip:{childKey}"),
             cancellationToken).ConfigureAwait(false);
@@ -177,7 +179,8 @@ public static class ChildCaseWorkApi
         }
 
         await using var command = database.CreateCommand(FeedbackSql);
-        foreach (var value in new object[] { caller.Municipality.Value, caller.Organisation.Value, time.GetUtcNow(), includeGiven, overdue, MaxFeedbackItems })
+        // The school's social-services contact persons (who have the relation to its children), not all of the organisation.
+        foreach (var value in new object[] { caller.Municipality.Value, caller.Organisation.Value, time.GetUtcNow(), includeGiven, overdue, MaxFeedbackItems, caller.Staff.Value })
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }

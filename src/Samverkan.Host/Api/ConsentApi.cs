@@ -204,7 +204,13 @@ public static class ConsentApi
     /// The child, when the caller is in its case team, a social-services contact or watch owner, or its named person; the
     /// access is then audited. Anyone else, and a missing child, gets 404 (nothing audited: nothing was shown).
     /// </summary>
-    private static async Task<PseudonymousKey> RequireManagerAsync(HttpContext http, string childKey, AuditAction action)
+    /// <summary>
+    /// The child, when the caller manages its consents (case team, social-services contact, watch owner, named person, or
+    /// <paramref name="alsoAllowed"/>); audited. Anyone else, and a missing child: 404. Also asked before a SIP, which
+    /// records its consent.
+    /// </summary>
+    internal static async Task<PseudonymousKey> RequireManagerAsync(
+        HttpContext http, string childKey, AuditAction action, string? defaultPurpose = null, ChildRelation? alsoAllowed = null)
     {
         if (!PseudonymousKey.IsWellFormed(childKey))
         {
@@ -213,12 +219,12 @@ public static class ConsentApi
 
         var access = http.RequestServices.GetRequiredService<IChildAccess>();
         var decision = await access.DecideAsync(http.GetCaller(), new PseudonymousKey(childKey), http.RequestAborted).ConfigureAwait(false);
-        if (!decision.Allowed || !decision.Relations.Any(Managers.Contains))
+        if (!decision.Allowed || !decision.Relations.Any(r => Managers.Contains(r) || r == alsoAllowed))
         {
             throw new ChildNotFoundException();
         }
 
-        await http.RequestServices.GetRequiredService<IAuditLog>().RecordAsync(http, action, decision.Child).ConfigureAwait(false);
+        await http.RequestServices.GetRequiredService<IAuditLog>().RecordAsync(http, action, decision.Child, defaultPurpose).ConfigureAwait(false);
         return decision.Child!.Value;
     }
 

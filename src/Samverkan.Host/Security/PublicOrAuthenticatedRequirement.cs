@@ -9,6 +9,9 @@ namespace Samverkan.Host.Security;
 /// </summary>
 internal sealed class PublicOrAuthenticatedRequirement : AuthorizationHandler<PublicOrAuthenticatedRequirement>, IAuthorizationRequirement
 {
+    /// <summary>The display name of the endpoint routing answers 405 with (ASP.NET Core's HttpMethodMatcherPolicy).</summary>
+    private const string MethodNotAllowedEndpoint = "405 HTTP Method Not Supported";
+
     private static readonly string[] PublicPrefixes = ["/health/", "/openapi/"];
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PublicOrAuthenticatedRequirement requirement)
@@ -29,7 +32,14 @@ internal sealed class PublicOrAuthenticatedRequirement : AuthorizationHandler<Pu
             return true;
         }
 
-        return context.GetEndpoint() is null && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase)
+        return IsUnmatched(context.GetEndpoint()) && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase)
             && !string.Equals(path, "/api", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// No endpoint, or routing's own answer for a path that only other methods match (the dashboard's static-file
+    /// fallback matches every GET path with a file name, so any POST would otherwise need a caller).
+    /// </summary>
+    private static bool IsUnmatched(Endpoint? endpoint) =>
+        endpoint is null || string.Equals(endpoint.DisplayName, MethodNotAllowedEndpoint, StringComparison.Ordinal);
 }

@@ -115,9 +115,18 @@ public class CaseWorkDecisionsTests
 
         var social = SocialWorker with { Organisation = SocialServicesOrganisation };
         CaseWorkDecisions.UpdatePlanAction(state, "a1", new PlanActionUpdate(PlanActionStatus.Done), social, Ctx("2025-10-14 09:00"))
-            .Error!.Code.ShouldBe(CaseWorkErrors.NotActionOwner);
+            .Error!.Code.ShouldBe(CaseErrors.NotParticipant);
+        var withSocial = state with
+        {
+            Participants = state.Participants.Add(new CaseParticipant(ParticipantRef.ForStaff(social.Staff), Agency.SocialServices, CaseParticipantRole.Other, null, At("2025-10-13 10:00"))),
+        };
+        CaseWorkDecisions.UpdatePlanAction(withSocial, "a1", new PlanActionUpdate(PlanActionStatus.Done), social, Ctx("2025-10-14 09:00"))
+            .Error!.Code.ShouldBe(CaseWorkErrors.NotActionOwner, "a participant of another organisation sees the action but does not move it");
         CaseWorkDecisions.UpdatePlanAction(state, "a9", new PlanActionUpdate(PlanActionStatus.Done), Counselling, Ctx("2025-10-14 09:00"))
             .Error!.Code.ShouldBe(CaseWorkErrors.PlanActionNotFound);
+        var outsider = new ActingStaff(new StaffId("outsider"), Agency.School) { Organisation = SchoolOrganisation };
+        CaseWorkDecisions.UpdatePlanAction(state, "a1", new PlanActionUpdate(PlanActionStatus.Done), outsider, Ctx("2025-10-14 09:00"))
+            .Error!.Code.ShouldBe(CaseErrors.NotParticipant, "the owner organisation's staff outside the case do not act on its plan");
 
         var moved = CaseWorkDecisions.UpdatePlanAction(state, "a1", new PlanActionUpdate(PlanActionStatus.InProgress, "Påbörjat", D("2025-10-24")), Counselling, Ctx("2025-10-14 09:00"));
         moved.NewState!.Plan.Actions[0].Progress.ShouldBe("Påbörjat");
