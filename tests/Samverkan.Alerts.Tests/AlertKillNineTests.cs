@@ -31,7 +31,7 @@ public sealed class AlertKillNineTests(PostgresServerFixture postgres, ITestOutp
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: cancellationToken);
-        using var tokens = new AlertTokens();
+        using var tokens = new TestTokens();
         var (urlA, urlB) = ($"http://127.0.0.1:{FreePort.Next()}", $"http://127.0.0.1:{FreePort.Next()}");
         await using var nodeA = await StartNodeAsync(database.ConnectionString, tokens, "node-a", urlA);
         await using var nodeB = await StartNodeAsync(database.ConnectionString, tokens, "node-b", urlB);
@@ -149,14 +149,14 @@ public sealed class AlertKillNineTests(PostgresServerFixture postgres, ITestOutp
         return client;
     }
 
-    private async Task<HostProcess> StartNodeAsync(string connectionString, AlertTokens tokens, string name, string url)
+    private async Task<HostProcess> StartNodeAsync(string connectionString, TestTokens tokens, string name, string url)
     {
         var node = HostProcess.Start(["--urls", url], new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Testing",
             ["ConnectionStrings__Samverkan"] = connectionString,
-            ["Samverkan__Authentication__Issuer"] = AlertTokens.Issuer,
-            ["Samverkan__Authentication__Audience"] = AlertTokens.Audience,
+            ["Samverkan__Authentication__Issuer"] = TestTokens.Issuer,
+            ["Samverkan__Authentication__Audience"] = TestTokens.Audience,
             ["Samverkan__Authentication__Jwks"] = tokens.Jwks,
             ["Samverkan__Identity__PseudonymSecret"] = Convert.ToBase64String(new byte[48]),
             ["Samverkan__Actors__PartitionCount"] = Partitions.ToString(CultureInfo.InvariantCulture),

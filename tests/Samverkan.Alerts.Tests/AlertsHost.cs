@@ -25,12 +25,12 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     private string _environment = "Testing";
 
-    private AlertsHost(TestDatabase database, ManualTimeProvider time, AlertTokens? tokens = null)
+    private AlertsHost(TestDatabase database, ManualTimeProvider time, TestTokens? tokens = null)
     {
         _database = database;
         Time = time;
         _ownsDatabase = tokens is null;
-        Tokens = tokens ?? new AlertTokens();
+        Tokens = tokens ?? new TestTokens();
         _testNumbersFile = Path.Combine(Path.GetTempPath(), $"samverkan-test-numbers-{Guid.NewGuid():N}.txt");
         File.WriteAllLines(_testNumbersFile, TestNumbers);
     }
@@ -40,7 +40,7 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
 
     public ManualTimeProvider Time { get; }
 
-    public AlertTokens Tokens { get; }
+    public TestTokens Tokens { get; }
 
     public NpgsqlDataSource Database => _database.DataSource;
 
@@ -130,8 +130,8 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(_environment);
         builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
-        builder.UseSetting("Samverkan:Authentication:Issuer", AlertTokens.Issuer);
-        builder.UseSetting("Samverkan:Authentication:Audience", AlertTokens.Audience);
+        builder.UseSetting("Samverkan:Authentication:Issuer", TestTokens.Issuer);
+        builder.UseSetting("Samverkan:Authentication:Audience", TestTokens.Audience);
         builder.UseSetting("Samverkan:Authentication:Jwks", Tokens.Jwks);
         builder.UseSetting("Samverkan:Identity:PseudonymSecret", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Samverkan:Identity:TestNumbersFile", _testNumbersFile);

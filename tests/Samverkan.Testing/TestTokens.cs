@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Samverkan.Alerts.Tests;
+namespace Samverkan.Testing;
 
 /// <summary>A stand-in for the region's identity provider: an RSA key, its JWKS, and signed tokens.</summary>
-internal sealed class AlertTokens : IDisposable
+public sealed class TestTokens : IDisposable
 {
     public const string Issuer = "https://idp.test.invalid";
     public const string Audience = "samverkan";
@@ -16,7 +16,7 @@ internal sealed class AlertTokens : IDisposable
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly RsaSecurityKey _key;
 
-    public AlertTokens()
+    public TestTokens()
     {
         _key = new RsaSecurityKey(_rsa) { KeyId = "test-key" };
     }
@@ -44,7 +44,11 @@ internal sealed class AlertTokens : IDisposable
     public string Person(string staff, string organisation, string municipality, string agency, params string[] roles) =>
         Issue(staff, organisation, municipality, agency, roles, [new Claim("acr", Loa3)]);
 
-    /// <summary>A school or social-services system's token (client credentials, scope samverkan.ingest).</summary>
+    /// <summary>A regional health professional's token (with the <c>region</c> claim).</summary>
+    public string RegionalPerson(string staff, string organisation, string municipality, string region, string agency, params string[] roles) =>
+        Issue(staff, organisation, municipality, agency, roles, [new Claim("acr", Loa3), new Claim("region", region)]);
+
+        /// <summary>A school or social-services system's token (client credentials, scope samverkan.ingest).</summary>
     public string Feed(string client, string organisation, string municipality, string agency) =>
         Issue(client, organisation, municipality, agency, [], [new Claim("scope", "samverkan.ingest")]);
 

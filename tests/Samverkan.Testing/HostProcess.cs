@@ -4,10 +4,10 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 
-namespace Samverkan.Host.Tests;
+namespace Samverkan.Testing;
 
 /// <summary>The real host as an operating-system process (<c>dotnet Samverkan.Host.dll …</c>); killed on dispose if still running.</summary>
-internal sealed class HostProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -131,6 +131,9 @@ internal sealed class HostProcess : IAsyncDisposable
 
         return false;
     }
+
+    /// <summary>kill -9: no goodbye, no lease release, no stream closed cleanly.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
 
     /// <summary>Sends a signal (<c>INT</c> as Ctrl+C does, or <c>TERM</c> as a container stop does).</summary>
     public async Task SignalAsync(string signal)
