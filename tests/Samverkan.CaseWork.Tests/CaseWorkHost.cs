@@ -57,68 +57,20 @@ internal sealed class CaseWorkHost : WebApplicationFactory<Program>
         return client;
     }
 
-    public async Task<long> ScalarAsync(string sql, params object[] parameters)
-    {
-        await using var command = Database.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
+    public Task<long> ScalarAsync(string sql, params object[] parameters) =>
+        Database.ScalarAsync(sql, parameters, TestContext.Current.CancellationToken);
 
-        var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
-        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<string?> StringAsync(string sql, params object[] parameters) =>
+        Database.TextAsync(sql, parameters, TestContext.Current.CancellationToken);
 
-    public async Task<string?> StringAsync(string sql, params object[] parameters)
-    {
-        await using var command = Database.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken) as string;
-    }
-
-        public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<T>(Json, TestContext.Current.CancellationToken))!;
 
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for: {what}\n{await DiagnosticsAsync()}");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        DatabaseQueries.WaitUntilAsync(condition, what, timeout ?? TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50), DiagnosticsAsync, TestContext.Current.CancellationToken);
 
     /// <summary>What the runtime holds: dead letters, pending messages, actor states (for a failing test's message).</summary>
-    public async Task<string> DiagnosticsAsync()
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var sql in new[]
-                 {
-                     "select 'dead: ' || actor_type || ' ' || kind || ' ' || error from actor_dead_letters",
-                     "select 'pending: ' || actor_type || ' ' || kind || ' attempts ' || attempts from actor_mailbox",
-                     "select 'state: ' || actor_type || '/' || actor_key || ' v' || version || ' ' || left(state::text, 600) from actor_state where actor_type in ('child', 'case')",
-                     "select 'case: ' || case_id || ' ' || kind || ' ' || status from coord_cases",
-                 })
-        {
-            await using var command = Database.CreateCommand(sql);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                text.AppendLine(reader.GetString(0));
-            }
-        }
-
-        return text.ToString();
-    }
+    public Task<string> DiagnosticsAsync() => Database.ActorDiagnosticsAsync();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
