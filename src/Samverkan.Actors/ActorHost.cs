@@ -84,6 +84,7 @@ public sealed class ActorHost : IAsyncDisposable
     private readonly SemaphoreSlim _membership = new(1, 1);
     private Task _listenerLoop = Task.CompletedTask;
     private Task _notifierLoop = Task.CompletedTask;
+    private Task _localSignalLoop = Task.CompletedTask;
     private Task _membershipLoop = Task.CompletedTask;
     private Task _pollLoop = Task.CompletedTask;
     private long _lastHeartbeat;
@@ -111,6 +112,7 @@ public sealed class ActorHost : IAsyncDisposable
         if (options.ProcessMessages)
         {
             _services.LocalWake = TryWakeLocal;
+            _services.LocalSignal = _signals.DispatchLocal;
         }
 
         ActorHostRegistry.Add(this);
@@ -152,6 +154,7 @@ public sealed class ActorHost : IAsyncDisposable
         var options = _services.Options;
         _listenerLoop = Task.Run(() => _listener.RunAsync(_stopping.Token), CancellationToken.None);
         _notifierLoop = Task.Run(() => _services.Notifier.RunAsync(_notifierStopping.Token), CancellationToken.None);
+        _localSignalLoop = Task.Run(_signals.RunLocalAsync, CancellationToken.None);
         if (options.ProcessMessages)
         {
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -216,7 +219,8 @@ public sealed class ActorHost : IAsyncDisposable
         }
 
         await _notifierStopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_listenerLoop, _notifierLoop).ConfigureAwait(false);
+        _signals.CompleteLocal();
+        await Task.WhenAll(_listenerLoop, _notifierLoop, _localSignalLoop).ConfigureAwait(false);
         ActorLog.NodeStopped(_logger, NodeId);
     }
 

@@ -213,6 +213,32 @@ public sealed class ActorRuntimeTests(PostgresServerFixture postgres, ITestOutpu
     }
 
     [Fact]
+    public async Task Signals_OnTheNodeThatCommittedThem_ReachItsSubscribersOnceInCommitOrder()
+    {
+        await using var cluster = await TestCluster.CreateAsync(postgres, output);
+        var processor = await cluster.StartNodeAsync("processor");
+        var watcher = await cluster.StartNodeAsync("watcher", processMessages: false);
+        var ct = TestContext.Current.CancellationToken;
+        var local = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var remote = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var localSubscription = processor.Signals.Subscribe("counter/", s => local.Enqueue(s.PayloadAs<Announcement>()!.Text));
+        using var remoteSubscription = watcher.Signals.Subscribe("counter/", s => remote.Enqueue(s.PayloadAs<Announcement>()!.Text));
+
+        for (var i = 0; i < 20; i++)
+        {
+            await processor.Client.SendAsync(Counter("announcer"), new Announce($"m{i}"), cancellationToken: ct);
+        }
+
+        // The other node hears them through PostgreSQL; by then the notifications have reached this node's listener
+        // too, which must skip them: they were dispatched here when they committed.
+        var expected = Enumerable.Range(0, 20).Select(i => $"m{i}").ToArray();
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(remote.Count == 20), Patience, "the other node heard every signal");
+        await Task.Delay(300, ct);
+        remote.ShouldBe(expected);
+        local.ShouldBe(expected);
+    }
+
+    [Fact]
     public async Task DeleteState_RemovesStateAndTimers_AndTheActorStartsAfresh()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));

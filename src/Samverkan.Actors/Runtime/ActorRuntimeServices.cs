@@ -65,6 +65,9 @@ internal sealed class ActorRuntimeServices
         }
     }
 
+    /// <summary>Set by the node: hands a signal committed here to this node's subscribers directly.</summary>
+    public Action<string>? LocalSignal { get; set; }
+
     /// <summary>Diagnostics: called on the worker after each successful commit with what it processed (benchmarks measure latency with it).</summary>
     public Action<IReadOnlyList<WorkItem>>? Committed { get; set; }
 }

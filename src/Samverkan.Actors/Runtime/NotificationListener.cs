@@ -89,7 +89,8 @@ internal sealed class NotificationListener(
             case RepliesChannel:
                 services.Replies.OnNotification(e.Payload);
                 break;
-            case SignalsChannel:
+            case SignalsChannel when e.PID != services.Notifier.ProcessId:
+                // This node's own signals were dispatched when they committed.
                 signals.Dispatch(e.Payload);
                 break;
             case RebalanceChannel:

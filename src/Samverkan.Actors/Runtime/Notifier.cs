@@ -22,6 +22,10 @@ internal sealed class Notifier(ActorRuntimeServices services)
     private readonly ConcurrentDictionary<int, byte> _partitions = new();
     private readonly ConcurrentQueue<(string Channel, string Payload)> _messages = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private int _processId;
+
+    /// <summary>The server process id of the connection notifications are sent on now (0 while there is none).</summary>
+    public int ProcessId => Volatile.Read(ref _processId);
 
     public void Mailbox(int partition)
     {
@@ -90,6 +94,7 @@ internal sealed class Notifier(ActorRuntimeServices services)
                         services.Logger.LogDebug(exception, "Could not send notifications");
                         if (connection is not null)
                         {
+                            Volatile.Write(ref _processId, 0);
                             await connection.DisposeAsync().ConfigureAwait(false);
                             connection = null;
                         }
@@ -106,6 +111,7 @@ internal sealed class Notifier(ActorRuntimeServices services)
         {
             if (connection is not null)
             {
+                Volatile.Write(ref _processId, 0);
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
@@ -116,6 +122,7 @@ internal sealed class Notifier(ActorRuntimeServices services)
         var connection = await services.DataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand("set synchronous_commit = off", connection);
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        Volatile.Write(ref _processId, connection.ProcessID);
         return connection;
     }
 

@@ -564,6 +564,7 @@ internal sealed class ProcessingLoop
 
         foreach (var signal in effects.Signals)
         {
+            _services.LocalSignal?.Invoke(signal);
             _services.Notifier.Send(NotificationListener.SignalsChannel, signal);
         }
 

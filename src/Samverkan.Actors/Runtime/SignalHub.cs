@@ -1,11 +1,17 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Samverkan.Actors.Runtime;
 
-/// <summary>Dispatches signals from the listener to this node's subscribers.</summary>
+/// <summary>
+/// Dispatches signals to this node's subscribers: those committed on other nodes as the listener hears them, and
+/// those committed here at once, in commit order, without the round trip through PostgreSQL (the listener skips
+/// this node's own notifications).
+/// </summary>
 internal sealed class SignalHub(ILogger logger) : IActorSignals
 {
     private readonly Lock _gate = new();
+    private readonly Channel<string> _local = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private Subscription[] _subscriptions = [];
 
     public event Action? Reconnected;
@@ -49,6 +55,20 @@ internal sealed class SignalHub(ILogger logger) : IActorSignals
             }
         }
     }
+
+    /// <summary>A signal committed on this node: dispatched by <see cref="RunLocalAsync"/>, off the committing thread.</summary>
+    public void DispatchLocal(string text) => _local.Writer.TryWrite(text);
+
+    /// <summary>Dispatches this node's own signals in the order they were committed, until <see cref="CompleteLocal"/>.</summary>
+    public async Task RunLocalAsync()
+    {
+        await foreach (var text in _local.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            Dispatch(text);
+        }
+    }
+
+    public void CompleteLocal() => _local.Writer.TryComplete();
 
     public void RaiseReconnected()
     {
