@@ -1,14 +1,21 @@
 using System.Collections.Immutable;
 using Samverkan.Actors;
 using Samverkan.Coordination.Alerts;
+using Samverkan.Coordination.Reference;
 using Samverkan.Domain.Common;
+using Samverkan.Domain.Organisation;
 
 namespace Samverkan.Coordination;
 
 /// <summary>Turns what a decision asked for (alerts, timers) into messages and timers of the actor runtime.</summary>
 internal static class Effects
 {
-    public static void RouteAlerts<TState>(IActorContext<TState> context, ImmutableArray<AlertRequest> alerts)
+    /// <summary>
+    /// Sends each alert to its recipients' inboxes. An alert to a team goes straight to the inboxes of the members
+    /// this node's reference data knows (the same members the decision chose the team by), which saves a durable hop
+    /// on the way to the person; a team the reference data does not know goes through its team actor.
+    /// </summary>
+    public static void RouteAlerts<TState>(IActorContext<TState> context, ImmutableArray<AlertRequest> alerts, ReferenceData reference)
         where TState : class
     {
         foreach (var alert in alerts)
@@ -21,8 +28,27 @@ internal static class Effects
             }
             else if (alert.Recipient.Team is { } team)
             {
-                context.Send(CoordinationActors.TeamOf(team), new FanOutAlert(alert, key));
+                if (reference.Team(team) is { } known)
+                {
+                    FanOut(context, known, alert, key);
+                }
+                else
+                {
+                    context.Send(CoordinationActors.TeamOf(team), new FanOutAlert(alert, key));
+                }
             }
+        }
+    }
+
+    /// <summary>Every member of the team gets the alert in their own inbox, under the team alert's key and their id.</summary>
+    public static void FanOut<TState>(IActorContext<TState> context, Team team, AlertRequest alert, string key)
+        where TState : class
+    {
+        foreach (var member in team.Members.Select(x => x.Staff).Distinct())
+        {
+            context.Send(
+                CoordinationActors.InboxOf(member),
+                new DeliverAlert(alert with { Recipient = AlertRecipient.ToStaff(member) }, key + "/" + member.Value));
         }
     }
 

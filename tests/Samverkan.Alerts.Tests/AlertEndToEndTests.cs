@@ -45,6 +45,32 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task TeamAlert_GoesToTheTeamsMembersAsTheRosterHasThemNow()
+    {
+        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        var scenario = new AlertScenario(host);
+        await scenario.SetUpAsync();
+        const string First = "c_firstchildkeyaaaaaaa", Second = "c_secondchildkeybbbbbb";
+        await scenario.EnrolAsync(First);
+        await scenario.EnrolAsync(Second);
+        const string Opened = "select coalesce(string_agg(staff_id, ',' order by staff_id), '') from coord_alerts where child_key = $1 and kind = 'CaseOpened'";
+
+        (await scenario.PostAbsencesAsync(scenario.Registrations(First, days: 20, absentDays: 5))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.WaitUntilAsync(async () => (await host.Database.TextAsync(Opened, [First], TestContext.Current.CancellationToken))!.Contains("karin", StringComparison.Ordinal), "the first case's alert reached the team");
+        (await host.Database.TextAsync(Opened, [First], TestContext.Current.CancellationToken))!.Split(',').ShouldContain("anna");
+
+        // Karin leaves the team and Maria joins: the next case's team alert follows the roster (the team fan-out uses
+        // this node's reference data, which the roster change invalidates).
+        await scenario.SetHealthTeamMembersAsync(("anna", "Principal"), ("maria", "Manager"));
+        (await scenario.PostAbsencesAsync(scenario.Registrations(Second, days: 20, absentDays: 5))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.WaitUntilAsync(async () => (await host.Database.TextAsync(Opened, [Second], TestContext.Current.CancellationToken))!.Contains("maria", StringComparison.Ordinal), "the second case's alert reached the new member");
+        var second = (await host.Database.TextAsync(Opened, [Second], TestContext.Current.CancellationToken))!.Split(',');
+        second.ShouldContain("anna");
+        second.ShouldNotContain("karin");
+        (await host.ScalarAsync("select count(*) from coord_alerts where child_key = $1 and staff_id = 'karin'", First)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Reconnect_WithLastEventId_GetsTheMissedAlertsExactlyOnce()
     {
         await using var host = await AlertsHost.StartAsync(postgres, Monday);

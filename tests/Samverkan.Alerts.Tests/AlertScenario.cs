@@ -66,6 +66,14 @@ internal sealed class AlertScenario(AlertsHost host)
         });
     }
 
+    /// <summary>Replaces the members of the school's student-health team (staff id, role).</summary>
+    public Task SetHealthTeamMembersAsync(params (string Staff, string Role)[] members) =>
+        PutAsync($"/api/v1/teams/{HealthTeam}", new
+        {
+            id = HealthTeam, name = "EHT Tallskolan", agency = "School", organisation = SchoolOrganisation, municipality = Municipality,
+            members = members.Select(m => new { staff = m.Staff, role = m.Role }).ToArray(),
+        });
+
     /// <summary>Enrols a child (by key) at the school from the start of the school year, with the principal as named person.</summary>
     public async Task<string> EnrolAsync(string key)
     {

@@ -164,7 +164,7 @@ public sealed class CaseActor : Actor<CaseActorState>
         };
     }
 
-    private static CommandResult WithCase(IActorContext<CaseActorState> context, Func<CaseState, CaseDecision> decide)
+    private CommandResult WithCase(IActorContext<CaseActorState> context, Func<CaseState, CaseDecision> decide)
     {
         if (context.State.Case is not { } state)
         {
@@ -174,7 +174,7 @@ public sealed class CaseActor : Actor<CaseActorState>
         return Apply(context, decide(state));
     }
 
-    private static CommandResult Apply(IActorContext<CaseActorState> context, CaseDecision decision)
+    private CommandResult Apply(IActorContext<CaseActorState> context, CaseDecision decision)
     {
         if (decision.Error is { } error)
         {
@@ -191,7 +191,7 @@ public sealed class CaseActor : Actor<CaseActorState>
         var before = context.State.Case;
         var after = decision.NewState;
         context.State = new CaseActorState(after);
-        Effects.RouteAlerts(context, decision.Alerts);
+        Effects.RouteAlerts(context, decision.Alerts, _reference);
         Effects.ApplyTimers(context, decision.Timers, TimerMessage);
         context.Project(new CaseRow(after));
         context.Project(new CaseWorkRow(after));

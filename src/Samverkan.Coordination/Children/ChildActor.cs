@@ -135,7 +135,7 @@ public sealed class ChildActor : Actor<ChildState>
 
     private static readonly MunicipalityCode UnknownMunicipality = new("0000");
 
-    private static CommandResult Apply(IActorContext<ChildState> context, ChildDecision decision)
+    private CommandResult Apply(IActorContext<ChildState> context, ChildDecision decision)
     {
         if (decision.Error is { } error)
         {
@@ -159,7 +159,7 @@ public sealed class ChildActor : Actor<ChildState>
             context.Send(CoordinationActors.CaseOf(change.Case), new CaseChildChangedSchool(change.School, change.ConsentAllows));
         }
 
-        Effects.RouteAlerts(context, decision.Alerts);
+        Effects.RouteAlerts(context, decision.Alerts, _reference);
         Effects.ApplyTimers(context, decision.Timers, name => name switch
         {
             TimerNames.WatchExpiry => new WatchExpiryDue(),

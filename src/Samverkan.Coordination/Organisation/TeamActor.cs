@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Samverkan.Actors;
 using Samverkan.Coordination.Alerts;
 using Samverkan.Coordination.Projections;
-using Samverkan.Domain.Common;
 using Samverkan.Domain.Organisation;
 
 namespace Samverkan.Coordination.Organisation;
@@ -34,11 +33,9 @@ public sealed class TeamActor : Actor<TeamActorState>
         {
             // Every member gets it in their own inbox. A team without members (yet) keeps nothing: the case still
             // records the team as participant and its members see the case when they join.
-            foreach (var member in c.State.Team?.Members.Select(x => x.Staff).Distinct() ?? [])
+            if (c.State.Team is { } team)
             {
-                c.Send(
-                    CoordinationActors.InboxOf(member),
-                    new DeliverAlert(m.Alert with { Recipient = AlertRecipient.ToStaff(member) }, m.AlertKey + "/" + member.Value));
+                Effects.FanOut(c, team, m.Alert, m.AlertKey);
             }
         });
     }
