@@ -8,9 +8,10 @@ using Samverkan.Host.Telemetry;
 namespace Samverkan.Host.Security;
 
 /// <summary>
-/// The audit log on PostgreSQL. One writer per node takes every entry waiting and appends them in one transaction:
-/// it locks the single chain-head row (<c>for update</c>, which serialises writers across all nodes), chains the new
-/// rows from the head's hash, inserts them and moves the head. Requests wait for that commit; if it fails or takes
+/// The audit log on PostgreSQL. One writer per node takes every entry waiting and appends them in one statement:
+/// it chains the new rows from the head it last knew, moves the single chain-head row only if that is still the
+/// head (the row lock serialises writers across all nodes), and inserts the rows only if it moved; when another
+/// node moved the head meanwhile, nothing is written and the writer reads the head and tries again. Requests wait for that commit; if it fails or takes
 /// longer than <see cref="SamverkanAuditOptions.WriteTimeout"/>, they get <see cref="AuditUnavailableException"/>.
 /// After each commit the writer looks for users who opened unusually many distinct children (audit_anomalies).
 /// </summary>
@@ -33,6 +34,7 @@ internal sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startLock = new();
     private Task? _writer;
+    private (long Sequence, byte[] Hash)? _head;
 
     public PostgresAuditLog(
         NpgsqlDataSource dataSource, IOptions<SamverkanAuditOptions> options, TimeProvider time, ILogger<PostgresAuditLog> logger)
@@ -153,21 +155,48 @@ internal sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         timeout.CancelAfter(_options.WriteTimeout);
         var cancellationToken = timeout.Token;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        long sequence;
-        byte[] hash;
-        await using (var head = new NpgsqlCommand("select seq, hash from audit_chain_head where id for update", connection, transaction))
-        await using (var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+
+        // Chain from the head this writer last wrote (or read). The statement moves the head only if it is still there,
+        // and inserts only if it moved, so a head moved meanwhile by another node's writer inserts nothing: read it, retry.
+        for (var attempt = 0; ; attempt++)
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            _head ??= await ReadHeadAsync(connection, cancellationToken).ConfigureAwait(false);
+            var (headSequence, headHash) = _head.Value;
+            var (command, sequence, hash) = ChainedInsert(entries, headSequence, headHash, connection);
+            await using (command)
             {
-                throw new InvalidOperationException("The audit chain head is missing.");
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == entries.Length)
+                {
+                    _head = (sequence, hash);
+                    return;
+                }
             }
 
-            sequence = reader.GetInt64(0);
-            hash = reader.GetFieldValue<byte[]>(1);
+            _head = null;
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException("The audit chain head kept moving; the entries were not written.");
+            }
+        }
+    }
+
+    private static async Task<(long Sequence, byte[] Hash)> ReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var head = new NpgsqlCommand("select seq, hash from audit_chain_head where id", connection);
+        await using var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("The audit chain head is missing.");
         }
 
+        return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+    }
+
+    /// <summary>One statement: move the head from (<paramref name="sequence"/>, <paramref name="hash"/>) and append the rows chained from it.</summary>
+    private static (NpgsqlCommand Command, long Sequence, byte[] Hash) ChainedInsert(AuditEntry[] entries, long sequence, byte[] hash, NpgsqlConnection connection)
+    {
+        var fromSequence = sequence;
+        var fromHash = hash;
         var rows = new AuditChain.Row[entries.Length];
         var hashes = new byte[entries.Length][];
         var previous = new byte[entries.Length][];
@@ -183,14 +212,19 @@ internal sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
             hashes[i] = hash;
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var insert = new NpgsqlBatchCommand(
+        // A concurrent writer holding the head makes the update wait, then see the moved head and match nothing.
+        var insert = new NpgsqlCommand(
             """
+            with head as (
+                update audit_chain_head set seq = $14, hash = $15 where id and seq = $16 and hash = $17 returning seq)
             insert into audit_log (seq, at, staff_id, organisation, municipality, child_key, action, purpose, resource, request_id,
                 trace_id, prev_hash, hash)
-            select * from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+            select u.* from unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                 $9::text[], $10::text[], $11::text[], $12::bytea[], $13::bytea[])
-            """);
+                as u(seq, at, staff_id, organisation, municipality, child_key, action, purpose, resource, request_id, trace_id, prev_hash, hash)
+             where exists (select 1 from head)
+            """,
+            connection);
         insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Sequence).ToArray() });
         insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.At).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         insert.Parameters.Add(Texts(rows.Select(r => r.Staff)));
@@ -204,13 +238,11 @@ internal sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         insert.Parameters.Add(Texts(rows.Select(r => r.TraceId)));
         insert.Parameters.Add(new NpgsqlParameter { Value = previous, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         insert.Parameters.Add(new NpgsqlParameter { Value = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        batch.BatchCommands.Add(insert);
-        var moveHead = new NpgsqlBatchCommand("update audit_chain_head set seq = $1, hash = $2 where id");
-        moveHead.Parameters.Add(new NpgsqlParameter { Value = sequence });
-        moveHead.Parameters.Add(new NpgsqlParameter { Value = hash });
-        batch.BatchCommands.Add(moveHead);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        insert.Parameters.Add(new NpgsqlParameter { Value = sequence });
+        insert.Parameters.Add(new NpgsqlParameter { Value = hash });
+        insert.Parameters.Add(new NpgsqlParameter { Value = fromSequence });
+        insert.Parameters.Add(new NpgsqlParameter { Value = fromHash });
+        return (insert, sequence, hash);
     }
 
     private static NpgsqlParameter Texts(IEnumerable<string?> values) =>
