@@ -11,4 +11,10 @@ if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl 
     exit 1
   fi
 fi
+# The host runs as deployed (deploy/Dockerfile): published with ReadyToRun, workstation GC.
+rid="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+echo "Publishing the host (Release, ReadyToRun, $rid) to artifacts/bench-host"
+dotnet publish src/Samverkan.Host/Samverkan.Host.csproj -c Release -r "$rid" --self-contained false \
+  -p:PublishReadyToRun=true -p:UseAppHost=false -o artifacts/bench-host -nologo -v:q >/dev/null
+export SAMVERKAN_BENCH_HOST="$PWD/artifacts/bench-host/Samverkan.Host.dll"
 exec dotnet run -c Release --project benchmarks/Samverkan.Benchmarks -- "$@"

@@ -15,7 +15,8 @@ namespace Samverkan.Benchmarks;
 /// Alert latency end to end (issue 5): the real host as a process; background load of 1,000 absence registrations per
 /// second through the batch endpoint; meanwhile, one call per "crossing" child whose registrations cross the 20 %
 /// threshold. Measured: from that call's 2xx to the alert's arrival on the counsellor's Server-Sent Events stream
-/// (child actor → case actor → team fan-out → inbox → signal → stream).
+/// (child actor → case actor → inbox → signal → stream). The first <see cref="Warmup"/> crossings, a second after the
+/// load starts, are the cold figure; the measured ones follow after the load has run 10 s more (20 s in the full run).
 /// </summary>
 internal static class AlertBenchmarks
 {
@@ -24,6 +25,7 @@ internal static class AlertBenchmarks
     private const string School = "s-bench";
     private const int EventsPerSecond = 1000;
     private const int BatchesPerSecond = 20;
+    private const int Warmup = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public static async Task RunAsync(LocalPostgresServer server, Report report, bool quick)
@@ -61,7 +63,7 @@ internal static class AlertBenchmarks
         var days = calendar.LastSchoolDays(today.AddDays(-1), 20);
         var background = quick ? 250 : 500;
         var crossing = quick ? 100 : 300;
-        var keys = Enumerable.Range(10_000, background + crossing).Select(IngestBenchmarks.ChildKey).ToArray();
+        var keys = Enumerable.Range(10_000, background + Warmup + crossing).Select(IngestBenchmarks.ChildKey).ToArray();
         await IngestBenchmarks.EnrolAsync(feed, keys);
 
         // The counsellor (member of the school's student-health team) watches the stream.
@@ -71,21 +73,72 @@ internal static class AlertBenchmarks
         using var stop = new CancellationTokenSource();
         var stream = await OpenStreamAsync(watcher, arrived, stop.Token);
         var opened = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var listening = await ListenForCasesAsync(server.GetConnectionString(database), opened, stop.Token);
+        var delivered = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var listening = await ListenForSignalsAsync(server.GetConnectionString(database), opened, delivered, stop.Token);
 
         // Background: 1,000 registrations/s in 20 batches of 50 (present days: no threshold crossed), each round with a new
         // reported time, so every batch is new work for the child actors.
         var load = BackgroundLoadAsync(feed, keys.Take(background).ToArray(), days, stop.Token);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(1));
 
+        // Cold: the first children to cross after the host started pay for code paths run for the first time (JIT,
+        // serializer metadata, statement preparation). They are reported apart.
         var answered = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var warmKeys = keys.Skip(background).Take(Warmup).ToArray();
+        await CrossAsync(feed, warmKeys, days, TimeSpan.FromMilliseconds(200), answered);
+        await WaitForAsync(arrived, warmKeys);
+        var cold = Latencies(warmKeys, answered, arrived);
+
+        // The measured calls start once the node has run under this load for a while (past the JIT's first tiering),
+        // which is how a node that has been up for more than a minute serves.
+        await Task.Delay(TimeSpan.FromSeconds(quick ? 10 : 20));
+
         var interval = TimeSpan.FromMilliseconds(quick ? 100 : 66);
+        var crossingKeys = keys.Skip(background + Warmup).ToArray();
+        await CrossAsync(feed, crossingKeys, days, interval, answered);
+        await WaitForAsync(arrived, crossingKeys);
+
+        await stop.CancelAsync();
+        var (sent, seconds, failures) = await load;
+        await stream;
+        await listening;
+
+        var latencies = Latencies(crossingKeys, answered, arrived);
+        var toCase = Latencies(crossingKeys, answered, opened);
+        var caseToInbox = Latencies(crossingKeys, opened, delivered);
+        var inboxToStream = Latencies(crossingKeys, delivered, arrived);
+        if (Environment.GetEnvironmentVariable("SAMVERKAN_BENCH_TRACE") == "1")
+        {
+            foreach (var key in crossingKeys)
+            {
+                Console.WriteLine($"    trace {key[..8]}: 2xx → case {Between(answered, opened, key)} → inbox {Between(opened, delivered, key)} → stream {Between(delivered, arrived, key)} ms");
+            }
+        }
+
+        Console.WriteLine($"    alerts: {latencies.Length} of {crossingKeys.Length} alerts arrived; background {sent:N0} registrations in {seconds:0.0} s, {failures} refused");
+        const string Scenario = "alerts (ingest → SSE stream)";
+        report.Add(Scenario, "background absence registrations (2xx)", sent / seconds, "reg/s", EventsPerSecond * 0.95);
+        report.Add(Scenario, $"cold: max of the first {Warmup} after start", cold.DefaultIfEmpty(double.NaN).Max(), "ms");
+        report.Add(Scenario, "p50 2xx of crossing call → alert on stream", IngestBenchmarks.Percentile(latencies, 0.50), "ms");
+        report.Add(Scenario, "p99 2xx of crossing call → alert on stream", IngestBenchmarks.Percentile(latencies, 0.99), "ms", 50, higherIsBetter: false);
+        report.Add(Scenario, "max 2xx of crossing call → alert on stream", latencies.DefaultIfEmpty(double.NaN).Max(), "ms");
+        report.Add(Scenario, "p50 of it: 2xx → case opened", IngestBenchmarks.Percentile(toCase, 0.50), "ms");
+        report.Add(Scenario, "p99 of it: 2xx → case opened", IngestBenchmarks.Percentile(toCase, 0.99), "ms");
+        report.Add(Scenario, "p50 of it: case opened → inbox committed", IngestBenchmarks.Percentile(caseToInbox, 0.50), "ms");
+        report.Add(Scenario, "p99 of it: case opened → inbox committed", IngestBenchmarks.Percentile(caseToInbox, 0.99), "ms");
+        report.Add(Scenario, "p50 of it: inbox committed → on stream", IngestBenchmarks.Percentile(inboxToStream, 0.50), "ms");
+        report.Add(Scenario, "p99 of it: inbox committed → on stream", IngestBenchmarks.Percentile(inboxToStream, 0.99), "ms");
+        report.Add(Scenario, "alerts arrived of crossing calls", latencies.Length, $"of {crossingKeys.Length}", crossingKeys.Length);
+    }
+
+    /// <summary>One batch call per child, <paramref name="interval"/> apart, whose last six days are absent: each crosses 20 %.</summary>
+    private static async Task CrossAsync(HttpClient feed, string[] keys, IReadOnlyList<DateOnly> days, TimeSpan interval, ConcurrentDictionary<string, long> answered)
+    {
         var calls = new List<Task>();
         var clock = Stopwatch.StartNew();
-        var crossingKeys = keys.Skip(background).ToArray();
-        for (var i = 0; i < crossingKeys.Length; i++)
+        for (var i = 0; i < keys.Length; i++)
         {
-            var key = crossingKeys[i];
+            var key = keys[i];
             var wait = interval * i - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
@@ -94,7 +147,7 @@ internal static class AlertBenchmarks
 
             calls.Add(Task.Run(async () =>
             {
-                var items = days.Select((day, d) => IngestBenchmarks.Registration(key, day, absent: d >= days.Length - 6)).ToList();
+                var items = days.Select((day, d) => IngestBenchmarks.Registration(key, day, absent: d >= days.Count - 6)).ToList();
                 using var response = await feed.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Json);
                 var at = Stopwatch.GetTimestamp();
                 response.EnsureSuccessStatusCode();
@@ -103,33 +156,23 @@ internal static class AlertBenchmarks
         }
 
         await Task.WhenAll(calls);
+    }
+
+    private static async Task WaitForAsync(ConcurrentDictionary<string, long> arrived, string[] keys)
+    {
         var deadline = Stopwatch.StartNew();
-        while (crossingKeys.Count(arrived.ContainsKey) < crossingKeys.Length && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        while (keys.Count(arrived.ContainsKey) < keys.Length && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
-
-        await stop.CancelAsync();
-        var (sent, seconds, failures) = await load;
-        await stream;
-        await listening;
-
-        var latencies = crossingKeys.Where(k => arrived.ContainsKey(k) && answered.ContainsKey(k))
-            .Select(k => Math.Max(0, Stopwatch.GetElapsedTime(answered[k], arrived[k]).TotalMilliseconds)).Order().ToArray();
-        var toCase = crossingKeys.Where(k => opened.ContainsKey(k) && answered.ContainsKey(k))
-            .Select(k => Math.Max(0, Stopwatch.GetElapsedTime(answered[k], opened[k]).TotalMilliseconds)).Order().ToArray();
-        var caseToAlert = crossingKeys.Where(k => opened.ContainsKey(k) && arrived.ContainsKey(k))
-            .Select(k => Math.Max(0, Stopwatch.GetElapsedTime(opened[k], arrived[k]).TotalMilliseconds)).Order().ToArray();
-        Console.WriteLine($"    alerts: {latencies.Length} of {crossingKeys.Length} alerts arrived; background {sent:N0} registrations in {seconds:0.0} s, {failures} refused");
-        report.Add("alerts (ingest → SSE stream)", "background absence registrations (2xx)", sent / seconds, "reg/s", EventsPerSecond * 0.95);
-        report.Add("alerts (ingest → SSE stream)", "p50 2xx of crossing call → alert on stream", IngestBenchmarks.Percentile(latencies, 0.50), "ms");
-        report.Add("alerts (ingest → SSE stream)", "p99 2xx of crossing call → alert on stream", IngestBenchmarks.Percentile(latencies, 0.99), "ms", 50, higherIsBetter: false);
-        report.Add("alerts (ingest → SSE stream)", "p50 of it: 2xx → case opened", IngestBenchmarks.Percentile(toCase, 0.50), "ms");
-        report.Add("alerts (ingest → SSE stream)", "p99 of it: 2xx → case opened", IngestBenchmarks.Percentile(toCase, 0.99), "ms");
-        report.Add("alerts (ingest → SSE stream)", "p50 of it: case opened → alert on stream", IngestBenchmarks.Percentile(caseToAlert, 0.50), "ms");
-        report.Add("alerts (ingest → SSE stream)", "p99 of it: case opened → alert on stream", IngestBenchmarks.Percentile(caseToAlert, 0.99), "ms");
-        report.Add("alerts (ingest → SSE stream)", "alerts arrived of crossing calls", latencies.Length, $"of {crossingKeys.Length}", crossingKeys.Length);
     }
+
+    /// <summary>Per child, the time from <paramref name="from"/> to <paramref name="to"/>, sorted (children missing either are left out).</summary>
+    private static double[] Latencies(string[] keys, ConcurrentDictionary<string, long> from, ConcurrentDictionary<string, long> to) =>
+        [.. keys.Where(k => from.ContainsKey(k) && to.ContainsKey(k)).Select(k => Math.Max(0, Stopwatch.GetElapsedTime(from[k], to[k]).TotalMilliseconds)).Order()];
+
+    private static string Between(ConcurrentDictionary<string, long> from, ConcurrentDictionary<string, long> to, string key) =>
+        from.TryGetValue(key, out var a) && to.TryGetValue(key, out var b) ? Stopwatch.GetElapsedTime(a, b).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
     private static async Task<(long Sent, double Seconds, int Failures)> BackgroundLoadAsync(HttpClient client, string[] keys, IReadOnlyList<DateOnly> days, CancellationToken stop)
     {
@@ -203,21 +246,33 @@ internal static class AlertBenchmarks
         return (sent, seconds, failures);
     }
 
-    /// <summary>Records when each child's case opened (the first <c>cases/…</c> signal of case <c>{child}-1</c>).</summary>
-    private static async Task<Task> ListenForCasesAsync(string connectionString, ConcurrentDictionary<string, long> opened, CancellationToken stop)
+    /// <summary>
+    /// Records when each child's case opened (the first <c>cases/…</c> signal of case <c>{child}-1</c>) and when its
+    /// alert was committed in the counsellor's inbox (the <c>alerts/…</c> signal, whose alert key starts with the case).
+    /// </summary>
+    private static async Task<Task> ListenForSignalsAsync(
+        string connectionString, ConcurrentDictionary<string, long> opened, ConcurrentDictionary<string, long> delivered, CancellationToken stop)
     {
         var listener = new NpgsqlConnection(connectionString);
         await listener.OpenAsync();
         listener.Notification += (_, e) =>
         {
-            if (!e.Payload.StartsWith("cases/", StringComparison.Ordinal))
-            {
-                return;
-            }
-
+            var at = Stopwatch.GetTimestamp();
             var body = e.Payload[(e.Payload.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-            var caseId = JsonDocument.Parse(body).RootElement.GetProperty("caseId").GetString()!;
-            opened.TryAdd(caseId[..caseId.LastIndexOf('-')], Stopwatch.GetTimestamp());
+            if (e.Payload.StartsWith("cases/", StringComparison.Ordinal))
+            {
+                var caseId = JsonDocument.Parse(body).RootElement.GetProperty("caseId").GetString()!;
+                opened.TryAdd(caseId[..caseId.LastIndexOf('-')], at);
+            }
+            else if (e.Payload.StartsWith("alerts/", StringComparison.Ordinal))
+            {
+                // case/{child}-1/{guid}/{member}
+                var parts = JsonDocument.Parse(body).RootElement.GetProperty("alertKey").GetString()!.Split('/');
+                if (parts.Length > 1 && parts[0] == "case")
+                {
+                    delivered.TryAdd(parts[1][..parts[1].LastIndexOf('-')], at);
+                }
+            }
         };
         await using (var listen = new NpgsqlCommand("listen samverkan_signals", listener))
         {

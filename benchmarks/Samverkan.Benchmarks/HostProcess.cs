@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace Samverkan.Benchmarks;
 
-/// <summary>The real host (Release build) as its own process on a free loopback port, for benchmarks over HTTP.</summary>
+/// <summary>The real host (published as deployed, or the Release build) as its own process on a free loopback port, for benchmarks over HTTP.</summary>
 internal sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -21,10 +21,13 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public static async Task<HostProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string> settings)
     {
-        var dll = Path.Combine(RepositoryRoot(), "src", "Samverkan.Host", "bin", "Release", "net10.0", "Samverkan.Host.dll");
+        // scripts/bench.sh publishes the host as deployed (ReadyToRun) and names it; else the Release build output.
+        var dll = Environment.GetEnvironmentVariable("SAMVERKAN_BENCH_HOST") is { Length: > 0 } published
+            ? published
+            : Path.Combine(RepositoryRoot(), "src", "Samverkan.Host", "bin", "Release", "net10.0", "Samverkan.Host.dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException("Build the host in Release first (scripts/bench.sh does).", dll);
+            throw new FileNotFoundException("Build or publish the host in Release first (scripts/bench.sh does).", dll);
         }
 
         var port = FreePort();
