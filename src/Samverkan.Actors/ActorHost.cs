@@ -152,6 +152,24 @@ public sealed class ActorHost : IAsyncDisposable
         }
 
         var options = _services.Options;
+        if (options.ProcessMessages && options.PrepareSerializers)
+        {
+            // Beside the start, not before it: the first message of a kind finds the metadata ready, or shares the work.
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    ActorLog.SerializersPrepared(_logger, _services.Registry.PrepareSerializers(), clock.ElapsedMilliseconds);
+                }
+                catch (Exception exception)
+                {
+                    // Only a head start: whatever failed here fails (or not) where the type is used.
+                    ActorLog.SerializersNotPrepared(_logger, exception);
+                }
+            }, CancellationToken.None);
+        }
+
         _listenerLoop = Task.Run(() => _listener.RunAsync(_stopping.Token), CancellationToken.None);
         _notifierLoop = Task.Run(() => _services.Notifier.RunAsync(_notifierStopping.Token), CancellationToken.None);
         _localSignalLoop = Task.Run(_signals.RunLocalAsync, CancellationToken.None);

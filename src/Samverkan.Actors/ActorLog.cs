@@ -49,4 +49,10 @@ internal static partial class ActorLog
 
     [LoggerMessage(1014, LogLevel.Warning, "Housekeeping failed")]
     public static partial void HousekeepingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1015, LogLevel.Information, "Prepared the serializers of {Count} state and message types in {Milliseconds} ms")]
+    public static partial void SerializersPrepared(ILogger logger, int count, long milliseconds);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Preparing the serializers at start failed; they are built on first use")]
+    public static partial void SerializersNotPrepared(ILogger logger, Exception exception);
 }
