@@ -99,6 +99,7 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         ["school-admin"] = SchoolAdministrator,
         ["school-coordinator"] = SchoolCoordinator,
         ["feed"] = new("skolsystem", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope),
+        ["other-feed"] = new("skolsystem-0180", "org-0180-skola", "0180", "School", [], "01", Host.Security.SamverkanClaims.IngestScope),
     };
 
     /// <summary>
@@ -208,6 +209,21 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         _ when path.EndsWith("/outcome", StringComparison.Ordinal) => new { decision = "NotOpened" },
         _ when path.EndsWith("/transition", StringComparison.Ordinal) => new { to = "Open" },
         _ when path.EndsWith("/decision-not-to-act", StringComparison.Ordinal) => new { reason = "Authorization matrix (synthetic)" },
+
+        // Roster writes as the world has them (a write that got through would change nothing, but answer 200).
+        _ when path.EndsWith("/municipalities/{code}", StringComparison.Ordinal) => new { name = "Testkommun", regionCode = "12" },
+        _ when path.EndsWith("/municipalities/{code}/calendar", StringComparison.Ordinal) => new { municipality = LiveWorld.Municipality },
+        _ when path.EndsWith("/schools/{schoolId}", StringComparison.Ordinal) => new
+        {
+            id = LiveWorld.ProtectedSchool, name = LiveWorld.ProtectedSchoolName, municipality = LiveWorld.Municipality, kind = "Compulsory",
+            organisation = LiveWorld.SchoolOrg, studentHealthTeam = "t-eht",
+            socialServices = new { organisation = LiveWorld.SocialOrg, team = "t-soc", contactPersons = new[] { "sofia", "ahmed" } },
+        },
+        _ when path.EndsWith("/teams/{teamId}", StringComparison.Ordinal) => new
+        {
+            id = "t-eht", name = "t-eht", agency = "School", organisation = LiveWorld.SchoolOrg, municipality = LiveWorld.Municipality,
+            members = new[] { new { staff = "anna", role = "Principal" }, new { staff = "karin", role = "Counsellor" } },
+        },
         _ => new { },
     };
 

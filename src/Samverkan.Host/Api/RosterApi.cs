@@ -79,8 +79,13 @@ public static class RosterApi
     }
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutMunicipalityAsync(
-        string code, MunicipalityRequest request, IActorClient actors, CancellationToken cancellationToken)
+        string code, MunicipalityRequest request, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
     {
+        if (http.GetCaller().Municipality.Value != code)
+        {
+            return OtherMunicipality();
+        }
+
         if (!StringIds.IsValid(code) || string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.RegionCode))
         {
             return ApiProblems.Invalid([new FieldError("name", "Required", "A municipality needs a code, a name and a region code.")]);
@@ -93,22 +98,36 @@ public static class RosterApi
     }
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutCalendarAsync(
-        string code, SchoolCalendarDefinition calendar, IActorClient actors, CancellationToken cancellationToken) =>
-        !StringIds.IsValid(code)
+        string code, SchoolCalendarDefinition calendar, HttpContext http, IActorClient actors, CancellationToken cancellationToken) =>
+        http.GetCaller().Municipality.Value != code
+            ? OtherMunicipality()
+            : !StringIds.IsValid(code)
             ? ApiProblems.NotFound("municipality")
             : await SendAsync(actors, CoordinationActors.MunicipalityOf(new MunicipalityCode(code)), new SetSchoolCalendar(calendar), cancellationToken).ConfigureAwait(false);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolAsync(
-        string schoolId, School school, IActorClient actors, CancellationToken cancellationToken) =>
+        string schoolId, School school, HttpContext http, NpgsqlDataSource database, IActorClient actors, CancellationToken cancellationToken) =>
         school.Id.Value != schoolId
             ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The school's id must match the path.")])
+            : !await RosterScope.MayWriteSchoolAsync(http.GetCaller(), school, database, cancellationToken).ConfigureAwait(false)
+            ? OtherMunicipality()
             : await SendAsync(actors, CoordinationActors.SchoolOf(school.Id), new UpsertSchool(school), cancellationToken).ConfigureAwait(false);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutTeamAsync(
-        string teamId, Team team, IActorClient actors, CancellationToken cancellationToken) =>
+        string teamId, Team team, HttpContext http, NpgsqlDataSource database, IActorClient actors, CancellationToken cancellationToken) =>
         team.Id.Value != teamId
             ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The team's id must match the path.")])
+            : !await RosterScope.MayWriteTeamAsync(http.GetCaller(), team, database, cancellationToken).ConfigureAwait(false)
+            ? OtherMunicipality()
             : await SendAsync(actors, CoordinationActors.TeamOf(team.Id), new UpsertTeam(team), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>403: a roster entry of another municipality (or region), or one that would be moved out of it.</summary>
+    private static ProblemHttpResult OtherMunicipality() =>
+        TypedResults.Problem(
+            title: "Roster data of another municipality",
+            detail: "Municipalities, schools and teams are written by their own municipality's systems and administrators (a regional team by its region's).",
+            statusCode: StatusCodes.Status403Forbidden,
+            extensions: new Dictionary<string, object?> { ["code"] = RosterScope.OtherMunicipalityCode });
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutStaffAsync(
         string staffId, Staff staff, IActorClient actors, CancellationToken cancellationToken) =>
@@ -140,8 +159,9 @@ public static class RosterApi
     /// references resolve) and each item's outcome is answered; a refused item changes nothing and can be resent.
     /// </summary>
     private static async Task<Results<Ok<RosterBatchReceipt>, ProblemHttpResult>> PutBatchAsync(
-        RosterBatch batch, ChildIdentity identity, IActorClient actors, CancellationToken cancellationToken)
+        RosterBatch batch, ChildIdentity identity, HttpContext http, NpgsqlDataSource database, IActorClient actors, CancellationToken cancellationToken)
     {
+        var caller = http.GetCaller();
         var count = (batch.Staff?.Count ?? 0) + (batch.Teams?.Count ?? 0) + (batch.Schools?.Count ?? 0) + (batch.Children?.Count ?? 0);
         if (count == 0)
         {
@@ -154,9 +174,13 @@ public static class RosterApi
         }
 
         var results = new List<RosterItemResult>(count);
-        await ApplyAsync("staff", batch.Staff, s => s.Id.Value, s => (CoordinationActors.StaffOf(s.Id), new UpsertStaff(s))).ConfigureAwait(false);
-        await ApplyAsync("team", batch.Teams, t => t.Id.Value, t => (CoordinationActors.TeamOf(t.Id), new UpsertTeam(t))).ConfigureAwait(false);
-        await ApplyAsync("school", batch.Schools, s => s.Id.Value, s => (CoordinationActors.SchoolOf(s.Id), new UpsertSchool(s))).ConfigureAwait(false);
+        await ApplyAsync("staff", batch.Staff, s => s.Id.Value, s => (CoordinationActors.StaffOf(s.Id), new UpsertStaff(s)), null).ConfigureAwait(false);
+        await ApplyAsync(
+            "team", batch.Teams, t => t.Id.Value, t => (CoordinationActors.TeamOf(t.Id), new UpsertTeam(t)),
+            t => RosterScope.MayWriteTeamAsync(caller, t, database, cancellationToken)).ConfigureAwait(false);
+        await ApplyAsync(
+            "school", batch.Schools, s => s.Id.Value, s => (CoordinationActors.SchoolOf(s.Id), new UpsertSchool(s)),
+            s => RosterScope.MayWriteSchoolAsync(caller, s, database, cancellationToken)).ConfigureAwait(false);
         for (var i = 0; i < (batch.Children?.Count ?? 0); i++)
         {
             var item = batch.Children![i];
@@ -175,7 +199,8 @@ public static class RosterApi
         var refused = results.Count(r => !r.Ok);
         return TypedResults.Ok(new RosterBatchReceipt(results.Count - refused, refused, results));
 
-        async Task ApplyAsync<T>(string kind, IReadOnlyList<T>? items, Func<T, string> id, Func<T, (ActorId Target, object Command)> command)
+        async Task ApplyAsync<T>(
+            string kind, IReadOnlyList<T>? items, Func<T, string> id, Func<T, (ActorId Target, object Command)> command, Func<T, Task<bool>>? mayWrite)
         {
             // Items of one kind are independent: ask them together (their sends share commits).
             var outcomes = await Task.WhenAll((items ?? []).Select(async (item, index) =>
@@ -183,6 +208,11 @@ public static class RosterApi
                 if (item is null)
                 {
                     return new RosterItemResult(kind, index, null, false, "Required", "The item is empty.");
+                }
+
+                if (mayWrite is not null && !await mayWrite(item).ConfigureAwait(false))
+                {
+                    return new RosterItemResult(kind, index, id(item), false, RosterScope.OtherMunicipalityCode, "Roster data of another municipality.");
                 }
 
                 var (target, message) = command(item);
