@@ -147,16 +147,18 @@ public static class CaseDecisions
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(by);
         ArgumentNullException.ThrowIfNull(context);
+
+        // Participants first: acknowledging again is a no-change only for them (to anyone else it is refused, as before).
+        if (!state.IsParticipant(by))
+        {
+            return Refuse(state, CaseErrors.NotParticipant, "Only a participant can acknowledge the case.");
+        }
+
         if (state.Status != CaseStatus.Open)
         {
             return state.Acknowledgement is not null && !state.IsClosed
                 ? new CaseDecision { NewState = state, IsUnchanged = true }
                 : Refuse(state, CaseErrors.TransitionNotAllowed, $"A case in status {state.Status} cannot be acknowledged.");
-        }
-
-        if (!state.IsParticipant(by))
-        {
-            return Refuse(state, CaseErrors.NotParticipant, "Only a participant can acknowledge the case.");
         }
 
         var now = context.Now;

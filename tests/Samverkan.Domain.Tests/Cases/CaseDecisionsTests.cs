@@ -163,6 +163,17 @@ public class CaseDecisionsTests
     }
 
     [Fact]
+    public void Acknowledge_AnAcknowledgedCase_IsStillRefusedToANonParticipant()
+    {
+        var acknowledged = CaseDecisions.Acknowledge(Opened(), Member, CaseContextAt(At("2025-10-10 11:00"))).NewState!;
+
+        var decision = CaseDecisions.Acknowledge(acknowledged, Stranger, CaseContextAt(At("2025-10-10 12:00")));
+
+        decision.Error!.Code.ShouldBe(CaseErrors.NotParticipant);
+        decision.IsUnchanged.ShouldBeFalse();
+    }
+
+    [Fact]
     public void AcknowledgementDeadlinePassed_EscalatesOnceAndOnlyWhenDue()
     {
         var state = Opened("2025-10-10 10:00");
