@@ -86,7 +86,7 @@ public static class RosterApi
             return OtherMunicipality();
         }
 
-        if (!StringIds.IsValid(code) || string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.RegionCode))
+        if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.RegionCode))
         {
             return ApiProblems.Invalid([new FieldError("name", "Required", "A municipality needs a code, a name and a region code.")]);
         }
@@ -101,8 +101,6 @@ public static class RosterApi
         string code, SchoolCalendarDefinition calendar, HttpContext http, IActorClient actors, CancellationToken cancellationToken) =>
         http.GetCaller().Municipality.Value != code
             ? OtherMunicipality()
-            : !StringIds.IsValid(code)
-            ? ApiProblems.NotFound("municipality")
             : await SendAsync(actors, CoordinationActors.MunicipalityOf(new MunicipalityCode(code)), new SetSchoolCalendar(calendar), cancellationToken).ConfigureAwait(false);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolAsync(
@@ -259,7 +257,7 @@ public static class RosterApi
         string schoolId, RuleOverridesRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (!StringIds.IsValid(schoolId) || await SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) != caller.Municipality.Value)
+        if (!StringIds.IsValid(schoolId) || await RosterScope.SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) != caller.Municipality.Value)
         {
             return ApiProblems.NotFound("school");
         }
@@ -284,7 +282,7 @@ public static class RosterApi
     private static async Task<Results<Ok<RulesView>, ProblemHttpResult>> GetSchoolRulesAsync(
         string schoolId, HttpContext http, NpgsqlDataSource database, CancellationToken cancellationToken)
     {
-        var municipality = StringIds.IsValid(schoolId) ? await SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) : null;
+        var municipality = StringIds.IsValid(schoolId) ? await RosterScope.SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) : null;
         return municipality is null || municipality != http.GetCaller().Municipality.Value
             ? ApiProblems.NotFound("school")
             : await ReadRulesAsync(database, municipality, schoolId, cancellationToken).ConfigureAwait(false);
@@ -308,13 +306,6 @@ public static class RosterApi
         }
 
         return TypedResults.Ok(new RulesView(municipality, school, versions));
-    }
-
-    private static async Task<string?> SchoolMunicipalityAsync(NpgsqlDataSource database, string schoolId, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand("select municipality from coord_schools where school_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = schoolId });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> SendAsync(IActorClient actors, ActorId target, object command, CancellationToken cancellationToken)

@@ -20,9 +20,16 @@ internal static class RosterScope
             return false;
         }
 
+        return await SchoolMunicipalityAsync(database, school.Id.Value, cancellationToken).ConfigureAwait(false) is not { } stored
+            || stored == caller.Municipality.Value;
+    }
+
+    /// <summary>The municipality of a school the roster has (from the read model, not a cache: this decides access), or null.</summary>
+    public static async Task<string?> SchoolMunicipalityAsync(NpgsqlDataSource database, string schoolId, CancellationToken cancellationToken)
+    {
         await using var command = database.CreateCommand("select municipality from coord_schools where school_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = school.Id.Value });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string stored || stored == caller.Municipality.Value;
+        command.Parameters.Add(new NpgsqlParameter { Value = schoolId });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
     public static async Task<bool> MayWriteTeamAsync(Caller caller, Team team, NpgsqlDataSource database, CancellationToken cancellationToken)
