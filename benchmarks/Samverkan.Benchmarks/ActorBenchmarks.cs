@@ -36,14 +36,7 @@ internal static class ActorBenchmarks
 
     private static async Task<Node> StartNodeAsync(LocalPostgresServer server, string database, ActorRuntimeOptions? options = null)
     {
-        await using (var admin = new NpgsqlConnection(server.GetConnectionString("postgres")))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"drop database if exists {database} with (force); create database {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var builder = new NpgsqlConnectionStringBuilder(server.GetConnectionString(database)) { MaxPoolSize = 64, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 };
+        var builder = new NpgsqlConnectionStringBuilder(await server.RecreateAsync(database)) { MaxPoolSize = 64, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 };
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         await Migrator.ApplyAsync(dataSource, [new MigrationSource("actors", typeof(ActorHost).Assembly)]);
         options ??= new ActorRuntimeOptions();

@@ -4,8 +4,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Npgsql;
 using Samverkan.Domain.Calendar;
 using Samverkan.Postgres;
 
@@ -20,39 +18,18 @@ namespace Samverkan.Benchmarks;
 /// </summary>
 internal static class AlertBenchmarks
 {
-    private const string Municipality = "1280";
-    private const string Organisation = "org-bench-skola";
-    private const string School = "s-bench";
     private const int EventsPerSecond = 1000;
     private const int BatchesPerSecond = 20;
     private const int Warmup = 5;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public static async Task RunAsync(LocalPostgresServer server, Report report, bool quick)
     {
-        var database = "bench_alerts";
-        await using (var admin = new NpgsqlConnection(server.GetConnectionString("postgres")))
+        await using var host = await HostProcess.StartScenarioAsync(server, "bench_alerts", new Dictionary<string, string>
         {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"drop database if exists {database} with (force); create database {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        await using var host = await HostProcess.StartAsync(server.GetConnectionString(database), new Dictionary<string, string>
-        {
-            ["Samverkan:Demo:Enabled"] = "false",
-            ["Samverkan:RateLimits:Enabled"] = "false",
-            ["Samverkan:Http:MaxRequestBodyBytes"] = "8388608",
-            ["Samverkan:DevUsers:0:Staff"] = "bench-feed",
-            ["Samverkan:DevUsers:0:Name"] = "Benchmark feed",
-            ["Samverkan:DevUsers:0:Organisation"] = Organisation,
-            ["Samverkan:DevUsers:0:Municipality"] = Municipality,
-            ["Samverkan:DevUsers:0:Agency"] = "School",
-            ["Samverkan:DevUsers:0:Scope"] = "samverkan.ingest",
             ["Samverkan:DevUsers:1:Staff"] = "bench-counsellor",
             ["Samverkan:DevUsers:1:Name"] = "Benchmark counsellor",
-            ["Samverkan:DevUsers:1:Organisation"] = Organisation,
-            ["Samverkan:DevUsers:1:Municipality"] = Municipality,
+            ["Samverkan:DevUsers:1:Organisation"] = IngestBenchmarks.Organisation,
+            ["Samverkan:DevUsers:1:Municipality"] = IngestBenchmarks.Municipality,
             ["Samverkan:DevUsers:1:Agency"] = "School",
             ["Samverkan:DevUsers:1:Roles:0"] = "Counsellor",
         });
@@ -74,7 +51,7 @@ internal static class AlertBenchmarks
         var stream = await OpenStreamAsync(watcher, arrived, stop.Token);
         var opened = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var delivered = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var listening = await ListenForSignalsAsync(server.GetConnectionString(database), opened, delivered, stop.Token);
+        var listening = await Crossings.ListenAsync(server.GetConnectionString("bench_alerts"), opened, delivered, stop.Token);
 
         // Background: 1,000 registrations/s in 20 batches of 50 (present days: no threshold crossed), each round with a new
         // reported time, so every batch is new work for the child actors.
@@ -85,9 +62,9 @@ internal static class AlertBenchmarks
         // serializer metadata, statement preparation). They are reported apart.
         var answered = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var warmKeys = keys.Skip(background).Take(Warmup).ToArray();
-        await CrossAsync(feed, warmKeys, days, TimeSpan.FromMilliseconds(200), answered);
-        await WaitForAsync(arrived, warmKeys);
-        var cold = Latencies(warmKeys, answered, arrived);
+        await Crossings.CrossAsync(feed, warmKeys, days, TimeSpan.FromMilliseconds(200), answered);
+        await Crossings.WaitForAsync(arrived, warmKeys);
+        var cold = Crossings.Latencies(warmKeys, answered, arrived);
 
         // The measured calls start once the node has run under this load for a while (past the JIT's first tiering),
         // which is how a node that has been up for more than a minute serves.
@@ -95,18 +72,18 @@ internal static class AlertBenchmarks
 
         var interval = TimeSpan.FromMilliseconds(quick ? 100 : 66);
         var crossingKeys = keys.Skip(background + Warmup).ToArray();
-        await CrossAsync(feed, crossingKeys, days, interval, answered);
-        await WaitForAsync(arrived, crossingKeys);
+        await Crossings.CrossAsync(feed, crossingKeys, days, interval, answered);
+        await Crossings.WaitForAsync(arrived, crossingKeys);
 
         await stop.CancelAsync();
         var (sent, seconds, failures) = await load;
         await stream;
         await listening;
 
-        var latencies = Latencies(crossingKeys, answered, arrived);
-        var toCase = Latencies(crossingKeys, answered, opened);
-        var caseToInbox = Latencies(crossingKeys, opened, delivered);
-        var inboxToStream = Latencies(crossingKeys, delivered, arrived);
+        var latencies = Crossings.Latencies(crossingKeys, answered, arrived);
+        var toCase = Crossings.Latencies(crossingKeys, answered, opened);
+        var caseToInbox = Crossings.Latencies(crossingKeys, opened, delivered);
+        var inboxToStream = Crossings.Latencies(crossingKeys, delivered, arrived);
         if (Environment.GetEnvironmentVariable("SAMVERKAN_BENCH_TRACE") == "1")
         {
             foreach (var key in crossingKeys)
@@ -130,46 +107,6 @@ internal static class AlertBenchmarks
         report.Add(Scenario, "p99 of it: inbox committed → on stream", IngestBenchmarks.Percentile(inboxToStream, 0.99), "ms");
         report.Add(Scenario, "alerts arrived of crossing calls", latencies.Length, $"of {crossingKeys.Length}", crossingKeys.Length);
     }
-
-    /// <summary>One batch call per child, <paramref name="interval"/> apart, whose last six days are absent: each crosses 20 %.</summary>
-    private static async Task CrossAsync(HttpClient feed, string[] keys, IReadOnlyList<DateOnly> days, TimeSpan interval, ConcurrentDictionary<string, long> answered)
-    {
-        var calls = new List<Task>();
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var key = keys[i];
-            var wait = interval * i - clock.Elapsed;
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait);
-            }
-
-            calls.Add(Task.Run(async () =>
-            {
-                var items = days.Select((day, d) => IngestBenchmarks.Registration(key, day, absent: d >= days.Count - 6)).ToList();
-                using var response = await feed.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Json);
-                var at = Stopwatch.GetTimestamp();
-                response.EnsureSuccessStatusCode();
-                answered[key] = at;
-            }));
-        }
-
-        await Task.WhenAll(calls);
-    }
-
-    private static async Task WaitForAsync(ConcurrentDictionary<string, long> arrived, string[] keys)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (keys.Count(arrived.ContainsKey) < keys.Length && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>Per child, the time from <paramref name="from"/> to <paramref name="to"/>, sorted (children missing either are left out).</summary>
-    private static double[] Latencies(string[] keys, ConcurrentDictionary<string, long> from, ConcurrentDictionary<string, long> to) =>
-        [.. keys.Where(k => from.ContainsKey(k) && to.ContainsKey(k)).Select(k => Math.Max(0, Stopwatch.GetElapsedTime(from[k], to[k]).TotalMilliseconds)).Order()];
 
     private static string Between(ConcurrentDictionary<string, long> from, ConcurrentDictionary<string, long> to, string key) =>
         from.TryGetValue(key, out var a) && to.TryGetValue(key, out var b) ? Stopwatch.GetElapsedTime(a, b).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "-";
@@ -210,26 +147,13 @@ internal static class AlertBenchmarks
                 }
 
                 var (key, day) = pairs[next++];
-                items[j] = new
-                {
-                    source = "bench-load",
-                    sourceId = $"{key}-{day:yyyyMMdd}",
-                    pupil = new { key },
-                    school = School,
-                    date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    offeredMinutes = 300,
-                    attendanceMinutes = 300,
-                    validAbsenceMinutes = 0,
-                    invalidAbsenceMinutes = 0,
-                    otherAttendanceMinutes = 0,
-                    reportedTimestamp = DateTimeOffset.UtcNow.AddMinutes(-30).AddSeconds(round),
-                };
+                items[j] = IngestBenchmarks.Registration(key, day, absent: false, "bench-load", DateTimeOffset.UtcNow.AddMinutes(-30).AddSeconds(round));
             }
 
             inFlight.RemoveAll(t => t.IsCompleted);
             inFlight.Add(Task.Run(async () =>
             {
-                using var response = await client.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Json);
+                using var response = await client.PostAsJsonAsync("/api/v1/absences/batch", new { items }, IngestBenchmarks.Json);
                 if (response.IsSuccessStatusCode)
                 {
                     Interlocked.Add(ref sent, items.Length);
@@ -244,51 +168,6 @@ internal static class AlertBenchmarks
         var seconds = clock.Elapsed.TotalSeconds;
         await Task.WhenAll(inFlight);
         return (sent, seconds, failures);
-    }
-
-    /// <summary>
-    /// Records when each child's case opened (the first <c>cases/…</c> signal of case <c>{child}-1</c>) and when its
-    /// alert was committed in the counsellor's inbox (the <c>alerts/…</c> signal, whose alert key starts with the case).
-    /// </summary>
-    private static async Task<Task> ListenForSignalsAsync(
-        string connectionString, ConcurrentDictionary<string, long> opened, ConcurrentDictionary<string, long> delivered, CancellationToken stop)
-    {
-        var listener = new NpgsqlConnection(connectionString);
-        await listener.OpenAsync();
-        listener.Notification += (_, e) =>
-        {
-            var at = Stopwatch.GetTimestamp();
-            var body = e.Payload[(e.Payload.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-            if (e.Payload.StartsWith("cases/", StringComparison.Ordinal))
-            {
-                var caseId = JsonDocument.Parse(body).RootElement.GetProperty("caseId").GetString()!;
-                opened.TryAdd(caseId[..caseId.LastIndexOf('-')], at);
-            }
-            else if (e.Payload.StartsWith("alerts/", StringComparison.Ordinal))
-            {
-                // case/{child}-1/{guid}/{member}
-                var parts = JsonDocument.Parse(body).RootElement.GetProperty("alertKey").GetString()!.Split('/');
-                if (parts.Length > 1 && parts[0] == "case")
-                {
-                    delivered.TryAdd(parts[1][..parts[1].LastIndexOf('-')], at);
-                }
-            }
-        };
-        await using (var listen = new NpgsqlCommand("listen samverkan_signals", listener))
-        {
-            await listen.ExecuteNonQueryAsync();
-        }
-
-        return Task.Run(async () =>
-        {
-            await using (listener)
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    await listener.WaitAsync(TimeSpan.FromMilliseconds(100));
-                }
-            }
-        });
     }
 
     /// <summary>Reads the stream in the background and records when each child's first alert arrived.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Samverkan.Postgres;
 
 namespace Samverkan.Benchmarks;
 
@@ -18,6 +19,32 @@ internal sealed class HostProcess : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>
+    /// The host of the HTTP scenarios on a fresh database: no demo data, no rate limits, 8 MiB bodies, and the dev user
+    /// <c>bench-feed</c> (the benchmark municipality's school system); <paramref name="more"/> adds settings.
+    /// </summary>
+    public static async Task<HostProcess> StartScenarioAsync(LocalPostgresServer server, string database, IReadOnlyDictionary<string, string>? more = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Samverkan:Demo:Enabled"] = "false",
+            ["Samverkan:RateLimits:Enabled"] = "false",
+            ["Samverkan:Http:MaxRequestBodyBytes"] = "8388608",
+            ["Samverkan:DevUsers:0:Staff"] = "bench-feed",
+            ["Samverkan:DevUsers:0:Name"] = "Benchmark feed",
+            ["Samverkan:DevUsers:0:Organisation"] = IngestBenchmarks.Organisation,
+            ["Samverkan:DevUsers:0:Municipality"] = IngestBenchmarks.Municipality,
+            ["Samverkan:DevUsers:0:Agency"] = "School",
+            ["Samverkan:DevUsers:0:Scope"] = "samverkan.ingest",
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return await StartAsync(await server.RecreateAsync(database), settings);
+    }
 
     public static async Task<HostProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string> settings)
     {

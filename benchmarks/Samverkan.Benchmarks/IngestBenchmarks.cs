@@ -19,33 +19,15 @@ namespace Samverkan.Benchmarks;
 /// </summary>
 internal static class IngestBenchmarks
 {
-    private const string Municipality = "1280";
-    private const string School = "s-bench";
-    private const string Organisation = "org-bench-skola";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    internal const string Municipality = "1280";
+    internal const string School = "s-bench";
+    internal const string Organisation = "org-bench-skola";
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public static async Task RunAsync(LocalPostgresServer server, Report report, bool quick)
     {
         var database = "bench_ingest";
-        await using (var admin = new NpgsqlConnection(server.GetConnectionString("postgres")))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"drop database if exists {database} with (force); create database {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        await using var host = await HostProcess.StartAsync(server.GetConnectionString(database), new Dictionary<string, string>
-        {
-            ["Samverkan:Demo:Enabled"] = "false",
-            ["Samverkan:RateLimits:Enabled"] = "false",
-            ["Samverkan:Http:MaxRequestBodyBytes"] = "8388608",
-            ["Samverkan:DevUsers:0:Staff"] = "bench-feed",
-            ["Samverkan:DevUsers:0:Name"] = "Benchmark feed",
-            ["Samverkan:DevUsers:0:Organisation"] = Organisation,
-            ["Samverkan:DevUsers:0:Municipality"] = Municipality,
-            ["Samverkan:DevUsers:0:Agency"] = "School",
-            ["Samverkan:DevUsers:0:Scope"] = "samverkan.ingest",
-        });
+        await using var host = await HostProcess.StartScenarioAsync(server, database);
         using var client = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await host.TokenAsync("bench-feed"));
         await using var dataSource = NpgsqlDataSource.Create(server.GetConnectionString(database));
@@ -138,70 +120,21 @@ internal static class IngestBenchmarks
 
     private static async Task<double[]> CaseLatencyAsync(HttpClient client, string connectionString, string[] keys, IReadOnlyList<DateOnly> days)
     {
-        var opened = new ConcurrentDictionary<string, long>();
-        await using var listener = new NpgsqlConnection(connectionString);
-        await listener.OpenAsync();
-        listener.Notification += (_, e) =>
-        {
-            // "cases/{municipality}\n{json}": the first signal of case "{childKey}-1" is its opening.
-            var body = e.Payload[(e.Payload.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-            var caseId = JsonDocument.Parse(body).RootElement.GetProperty("caseId").GetString()!;
-            opened.TryAdd(caseId[..caseId.LastIndexOf('-')], Stopwatch.GetTimestamp());
-        };
-        await using (var listen = new NpgsqlCommand("listen samverkan_signals", listener))
-        {
-            await listen.ExecuteNonQueryAsync();
-        }
-
+        var opened = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         using var stop = new CancellationTokenSource();
-        var waiting = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await listener.WaitAsync(TimeSpan.FromMilliseconds(100));
-            }
-        });
-
-        var answered = new ConcurrentDictionary<string, long>();
-        var interval = TimeSpan.FromMilliseconds(50);
-        var clock = Stopwatch.StartNew();
-        var calls = new List<Task>();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var key = keys[i];
-            var wait = interval * i - clock.Elapsed;
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait);
-            }
-
-            calls.Add(Task.Run(async () =>
-            {
-                var items = days.Select((day, d) => Registration(key, day, absent: d >= days.Count - 6)).ToList();
-                var response = await client.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Json);
-                var at = Stopwatch.GetTimestamp();
-                response.EnsureSuccessStatusCode();
-                answered[key] = at;
-            }));
-        }
-
-        await Task.WhenAll(calls);
-        var deadline = Stopwatch.StartNew();
-        while (opened.Count < keys.Length && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(50);
-        }
-
+        var listening = await Crossings.ListenAsync(connectionString, opened, delivered: null, stop.Token);
+        var answered = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        await Crossings.CrossAsync(client, keys, days, TimeSpan.FromMilliseconds(50), answered);
+        await Crossings.WaitForAsync(opened, keys);
         await stop.CancelAsync();
-        await waiting;
+        await listening;
         Console.WriteLine($"    latency: {opened.Count} of {keys.Length} cases opened");
-        return [.. keys.Where(k => opened.ContainsKey(k) && answered.ContainsKey(k))
-            .Select(k => Math.Max(0, Stopwatch.GetElapsedTime(answered[k], opened[k]).TotalMilliseconds)).Order()];
+        return Crossings.Latencies(keys, answered, opened);
     }
 
-    internal static object Registration(string key, DateOnly day, bool absent) => new
+    internal static object Registration(string key, DateOnly day, bool absent, string source = "bench", DateTimeOffset? reportedAt = null) => new
     {
-        source = "bench",
+        source,
         sourceId = $"{key}-{day:yyyyMMdd}",
         pupil = new { key },
         school = School,
@@ -211,7 +144,7 @@ internal static class IngestBenchmarks
         validAbsenceMinutes = absent ? 300 : 0,
         invalidAbsenceMinutes = 0,
         otherAttendanceMinutes = 0,
-        reportedTimestamp = DateTimeOffset.UtcNow.AddMinutes(-5),
+        reportedTimestamp = reportedAt ?? DateTimeOffset.UtcNow.AddMinutes(-5),
     };
 
     internal static string ChildKey(int n)

@@ -12,13 +12,7 @@ internal static partial class PgBench
     public static async Task<double> RunAsync(LocalPostgresServer server, int clients, TimeSpan duration)
     {
         var bin = PostgresBinaries.FindBinDirectory() ?? throw new InvalidOperationException("PostgreSQL binaries not found.");
-        var builder = new NpgsqlConnectionStringBuilder(server.GetConnectionString("pgbench"));
-        await using (var admin = new NpgsqlConnection(server.GetConnectionString("postgres")))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand("drop database if exists pgbench; create database pgbench", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        var builder = new NpgsqlConnectionStringBuilder(await server.RecreateAsync("pgbench"));
 
         await RunToolAsync(bin, builder, ["-i", "-q", "-s", "10"]);
         var output = await RunToolAsync(bin, builder, ["-N", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture)]);
