@@ -1,53 +1,32 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Samverkan.Testing;
 
 namespace Samverkan.Alerts.Tests;
 
 /// <summary>
-/// The real host in memory on a fresh database, with a test identity provider, test identity numbers and a manual clock.
+/// The real host in memory (<see cref="ApiTestHost"/>) with quick keep-alives, a short lease (for the failover tests)
+/// and quick webhook retries.
 /// </summary>
-internal sealed class AlertsHost : WebApplicationFactory<Program>
+internal sealed class AlertsHost : ApiTestHost
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
-    private readonly TestDatabase _database;
-    private readonly string _testNumbersFile;
-
-    private readonly bool _ownsDatabase;
-
-    private string _environment = "Testing";
-
-    private AlertsHost(TestDatabase database, ManualTimeProvider time, TestTokens? tokens = null)
+    private static readonly Dictionary<string, string> AlertSettings = new()
     {
-        _database = database;
-        Time = time;
-        _ownsDatabase = tokens is null;
-        Tokens = tokens ?? new TestTokens();
-        _testNumbersFile = Path.Combine(Path.GetTempPath(), $"samverkan-test-numbers-{Guid.NewGuid():N}.txt");
-        File.WriteAllLines(_testNumbersFile, TestNumbers);
+        ["Samverkan:Alerts:KeepAliveInterval"] = "00:00:00.500",
+        ["Samverkan:Actors:LeaseTtl"] = "00:00:03",
+        ["Samverkan:Webhooks:PollInterval"] = "00:00:00.100",
+        ["Samverkan:Webhooks:InitialBackoff"] = "00:00:10",
+        ["Samverkan:Webhooks:MaxBackoff"] = "00:01:00",
+        ["Samverkan:Webhooks:MaxAttempts"] = "4",
+    };
+
+    private AlertsHost(TestDatabase database, ManualTimeProvider time, TestTokens? tokens = null, string environment = "Testing")
+        : base(database, time, tokens, environment, AlertSettings)
+    {
     }
-
-    /// <summary>Synthetic 12-digit numbers with valid check digits, configured as this test environment's test-number series.</summary>
-    public static string[] TestNumbers { get; } = ["201408152393", "201512242395", "201103309819"];
-
-    public ManualTimeProvider Time { get; }
-
-    public TestTokens Tokens { get; }
-
-    public NpgsqlDataSource Database => _database.DataSource;
 
     public static async Task<AlertsHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now, string environment = "Testing")
     {
         var database = await postgres.CreateDatabaseAsync();
-        var host = new AlertsHost(database, new ManualTimeProvider(now)) { _environment = environment };
+        var host = new AlertsHost(database, new ManualTimeProvider(now), environment: environment);
         _ = host.Server; // Start now: migrations, actor node.
         return host;
     }
@@ -56,67 +35,8 @@ internal sealed class AlertsHost : WebApplicationFactory<Program>
     public static AlertsHost StartNode(AlertsHost first)
     {
         ArgumentNullException.ThrowIfNull(first);
-        var host = new AlertsHost(first._database, first.Time, first.Tokens);
+        var host = new AlertsHost(first.TestDatabase, first.Time, first.Tokens);
         _ = host.Server;
         return host;
-    }
-
-    public HttpClient ClientWithToken(string token)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    public Task<long> ScalarAsync(string sql, params object[] parameters) =>
-        Database.ScalarAsync(sql, parameters, TestContext.Current.CancellationToken);
-
-    public Task<string?> ScalarTextAsync(string sql) =>
-        Database.TextAsync(sql, [], TestContext.Current.CancellationToken);
-
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<T>(Json, TestContext.Current.CancellationToken))!;
-
-    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
-        DatabaseQueries.WaitUntilAsync(condition, what, timeout ?? TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50), DiagnosticsAsync, TestContext.Current.CancellationToken);
-
-    /// <summary>What the runtime holds: dead letters, pending messages, actor states (for a failing test's message).</summary>
-    public Task<string> DiagnosticsAsync() => Database.ActorDiagnosticsAsync();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment(_environment);
-        builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
-        builder.UseSetting("Samverkan:Authentication:Issuer", TestTokens.Issuer);
-        builder.UseSetting("Samverkan:Authentication:Audience", TestTokens.Audience);
-        builder.UseSetting("Samverkan:Authentication:Jwks", Tokens.Jwks);
-        builder.UseSetting("Samverkan:Identity:PseudonymSecret", Convert.ToBase64String(new byte[48]));
-        builder.UseSetting("Samverkan:Identity:TestNumbersFile", _testNumbersFile);
-        builder.UseSetting("Samverkan:Actors:PartitionCount", "8");
-        builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
-        builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
-        builder.UseSetting("Samverkan:Alerts:KeepAliveInterval", "00:00:00.500");
-        builder.UseSetting("Samverkan:Actors:LeaseTtl", "00:00:03");
-        builder.UseSetting("Samverkan:Webhooks:PollInterval", "00:00:00.100");
-        builder.UseSetting("Samverkan:Webhooks:InitialBackoff", "00:00:10");
-        builder.UseSetting("Samverkan:Webhooks:MaxBackoff", "00:01:00");
-        builder.UseSetting("Samverkan:Webhooks:MaxAttempts", "4");
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
-        if (TestContext.Current.TestOutputHelper is { } output)
-        {
-            builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output, LogLevel.Warning)));
-        }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_ownsDatabase)
-        {
-            await _database.DisposeAsync();
-            Tokens.Dispose();
-        }
-
-        File.Delete(_testNumbersFile);
     }
 }

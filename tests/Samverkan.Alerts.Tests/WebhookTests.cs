@@ -57,7 +57,7 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
         social.Requests.ShouldBeEmpty("another organisation's system gets nothing of this alert");
 
         // The same delivery id and body on every attempt; each attempt signed over its own timestamp.
-        var deliveryId = (await host.ScalarTextAsync("select delivery_id::text from coord_webhook_deliveries"))!;
+        var deliveryId = (await host.TextAsync("select delivery_id::text from coord_webhook_deliveries"))!;
         foreach (var request in school.Requests)
         {
             request.DeliveryId.ShouldBe(deliveryId);
@@ -165,7 +165,7 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
         var text = await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         text.ShouldNotContain(Secret);
         text.ShouldNotContain("secret", Case.Insensitive);
-        (await host.ScalarTextAsync("select secret from coord_webhooks"))!.ShouldNotContain(Secret, Case.Sensitive, "stored protected");
+        (await host.TextAsync("select secret from coord_webhooks"))!.ShouldNotContain(Secret, Case.Sensitive, "stored protected");
 
         // An update without a secret keeps it; the list never shows it.
         (await admin.PutAsJsonAsync(path, new { url = "https://hooks.example.se/v2", enabled = false }, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -148,9 +148,9 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil, placedFrom: "2026-01-05");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_case_work where kind = 'PlacedChildFollowUp'") == 1, "the follow-up case");
-        var caseId = (await host.StringAsync("select case_id from coord_case_work where kind = 'PlacedChildFollowUp'"))!;
+        var caseId = (await host.TextAsync("select case_id from coord_case_work where kind = 'PlacedChildFollowUp'"))!;
         var held = $"/api/v1/cases/{caseId}/placement-follow-ups/held";
-        (await host.StringAsync("select placement_next_due::text from coord_case_work where case_id = $1", caseId)).ShouldBe("2026-04-05");
+        (await host.TextAsync("select placement_next_due::text from coord_case_work where case_id = $1", caseId)).ShouldBe("2026-04-05");
         var agencies = (await scenario.CaseAsync(scenario.SocialWorker, caseId)).GetProperty("participants").EnumerateArray()
             .Select(p => p.GetProperty("agency").GetString()).Distinct().ToList();
         agencies.ShouldBe(["School", "SocialServices"], ignoreOrder: true);
@@ -158,7 +158,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         // First quarter: held in time, by social services.
         await scenario.AdvanceToAsync(new DateTimeOffset(2026, 4, 1, 6, 0, 0, TimeSpan.Zero));
         await PostAsync(scenario.SocialWorker, held, new { notes = "Skolgången fungerar" });
-        (await host.StringAsync("select placement_next_due::text from coord_case_work where case_id = $1", caseId)).ShouldBe("2026-07-05");
+        (await host.TextAsync("select placement_next_due::text from coord_case_work where case_id = $1", caseId)).ShouldBe("2026-07-05");
 
         // Second quarter: missed. Overdue the morning after its date (shown and alerted), escalated three working days later.
         await scenario.AdvanceToAsync(new DateTimeOffset(2026, 7, 6, 6, 30, 0, TimeSpan.Zero));
@@ -168,7 +168,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         await scenario.AdvanceToAsync(new DateTimeOffset(2026, 7, 9, 6, 30, 0, TimeSpan.Zero));
         (await scenario.AlertsAsync("maria", "PlacementFollowUpOverdue")).ShouldBe(1);
         (await host.ScalarAsync("select placement_missed from coord_case_work where case_id = $1", caseId)).ShouldBe(1);
-        (await host.StringAsync("select placement_next_due::text from coord_case_work where case_id = $1", caseId)).ShouldBe("2026-10-05");
+        (await host.TextAsync("select placement_next_due::text from coord_case_work where case_id = $1", caseId)).ShouldBe("2026-10-05");
 
         // Third and fourth quarters: held, by the school and by social services.
         await scenario.AdvanceToAsync(new DateTimeOffset(2026, 10, 1, 6, 0, 0, TimeSpan.Zero));

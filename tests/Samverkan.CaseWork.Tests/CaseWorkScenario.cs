@@ -114,7 +114,7 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
 
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where child_key = $1", key) == 1, "the case");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all processed");
-        return (await host.StringAsync("select case_id from coord_cases where child_key = $1", key))!;
+        return (await host.TextAsync("select case_id from coord_cases where child_key = $1", key))!;
     }
 
     public async Task ReportConcernAsync(string key, string id, DateOnly date)
