@@ -1,12 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Samverkan.Actors;
 using Samverkan.Coordination;
-using Samverkan.Coordination.Alerts;
-using Samverkan.Domain.Cases;
 using Samverkan.Domain.Common;
-using Samverkan.Domain.Identity;
 using Samverkan.Domain.Organisation;
 using Samverkan.Testing;
 
@@ -79,21 +75,21 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         string lastId;
         await using (var first = await SseClient.ConnectAsync(scenario.Counsellor))
         {
-            await DeliverAsync(host, "karin", "a1");
-            await DeliverAsync(host, "karin", "a2");
+            await host.DeliverAsync("karin", "a1");
+            await host.DeliverAsync("karin", "a2");
             var received = new[] { await first.NextOfAsync("alert"), await first.NextOfAsync("alert") };
             received.Select(e => e.Json.GetProperty("alertKey").GetString()).ShouldBe(["a1", "a2"]);
             lastId = received[1].Id!;
         }
 
         // Missed while disconnected; someone else's alert must not show.
-        await DeliverAsync(host, "karin", "a3");
-        await DeliverAsync(host, "anna", "b1");
-        await DeliverAsync(host, "karin", "a4");
+        await host.DeliverAsync("karin", "a3");
+        await host.DeliverAsync("anna", "b1");
+        await host.DeliverAsync("karin", "a4");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts") == 5, "all delivered");
 
         await using var second = await SseClient.ConnectAsync(scenario.Counsellor, lastEventId: lastId);
-        await DeliverAsync(host, "karin", "a5");
+        await host.DeliverAsync("karin", "a5");
         var keys = new List<string>();
         while (keys.Count < 3)
         {
@@ -115,8 +111,8 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         await using var host = await AlertsHost.StartAsync(postgres, Monday);
         var scenario = new AlertScenario(host);
         await scenario.SetUpAsync();
-        await DeliverAsync(host, "karin", "open-1");
-        await DeliverAsync(host, "karin", "done-1");
+        await host.DeliverAsync("karin", "open-1");
+        await host.DeliverAsync("karin", "done-1");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts") == 2, "delivered");
         (await AcknowledgeAsync(scenario.Counsellor, "done-1")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -169,7 +165,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         {
             foreach (var staff in people)
             {
-                await DeliverAsync(nodeB, staff, $"x/{staff}");
+                await nodeB.DeliverAsync(staff, $"x/{staff}");
             }
 
             foreach (var (staff, stream) in streams)
@@ -194,9 +190,9 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         await using var host = await AlertsHost.StartAsync(postgres, Monday);
         var scenario = new AlertScenario(host);
         await scenario.SetUpAsync();
-        await DeliverAsync(host, "karin", "case/k1/x/karin");
-        await DeliverAsync(host, "karin", "case/k2/y/karin");
-        await DeliverAsync(host, "sofia", "case/k1/x/sofia");
+        await host.DeliverAsync("karin", "case/k1/x/karin");
+        await host.DeliverAsync("karin", "case/k2/y/karin");
+        await host.DeliverAsync("sofia", "case/k1/x/sofia");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts") == 3, "delivered");
 
         var page = await ListAsync(scenario.Counsellor, "?unacknowledged=true");
@@ -232,7 +228,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         var scenario = new AlertScenario(host);
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil);
-        await DeliverAsync(host, "karin", "k-late", caseId: "case-1");
+        await host.DeliverAsync("karin", "k-late", caseId: "case-1");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-late'") == 1, "the deadline timer");
 
         // One working day: Tuesday 08:00. A minute before, nothing happens.
@@ -287,14 +283,14 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         await using var host = await AlertsHost.StartAsync(postgres, Monday);
         var scenario = new AlertScenario(host);
         await using var stream = await SseClient.ConnectAsync(scenario.Counsellor);
-        await DeliverAsync(host, "karin", "warm-up");
+        await host.DeliverAsync("karin", "warm-up");
         await stream.NextOfAsync("alert");
 
         var latencies = new List<double>();
         for (var i = 0; i < 200; i++)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await DeliverAsync(host, "karin", $"l-{i}");
+            await host.DeliverAsync("karin", $"l-{i}");
             (await stream.NextOfAsync("alert", TimeSpan.FromSeconds(5))).Json.GetProperty("alertKey").GetString().ShouldBe($"l-{i}");
             latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -332,7 +328,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         var scenario = new AlertScenario(host);
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil);
-        await DeliverAsync(host, "karin", "k-urgent", caseId: "case-2", severity: Severity.Urgent);
+        await host.DeliverAsync("karin", "k-urgent", caseId: "case-2", severity: Severity.Urgent);
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-urgent'") == 1, "the deadline timer");
 
         // Urgent: four hours.
@@ -346,21 +342,6 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
     }
 
-    private static Task DeliverAsync(AlertsHost host, string staff, string key, string? caseId = null, Severity severity = Severity.Normal) =>
-        host.Services.GetRequiredService<IActorClient>().SendAsync(
-            CoordinationActors.InboxOf(new StaffId(staff)),
-            new DeliverAlert(
-                new AlertRequest
-                {
-                    Kind = AlertKind.CaseOpened,
-                    Recipient = AlertRecipient.ToStaff(new StaffId(staff)),
-                    Severity = severity,
-                    Child = new PseudonymousKey(Pupil),
-                    Case = caseId is null ? null : new CaseId(caseId),
-                    RaisedAt = host.Time.GetUtcNow(),
-                },
-                key),
-            cancellationToken: TestContext.Current.CancellationToken);
 
     private static Task<HttpResponseMessage> AcknowledgeAsync(HttpClient client, string key) =>
         client.PostAsync($"/api/v1/alerts/{Uri.EscapeDataString(key)}/acknowledge", null, TestContext.Current.CancellationToken);

@@ -227,7 +227,7 @@ public sealed class AlertKillNineTests(PostgresServerFixture postgres, ITestOutp
 
         public async Task DeliverAsync(string staff, string key)
         {
-            var message = new DeliverAlert(AlertReadAndRaceTests.Alert(staff, caseId: null, at: DateTimeOffset.UtcNow), key);
+            var message = new DeliverAlert(AlertsHost.Alert(staff, caseId: null, DateTimeOffset.UtcNow), key);
             while (true)
             {
                 try

@@ -25,8 +25,8 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
         await using var host = await AlertsHost.StartAsync(postgres, Monday);
         var scenario = new AlertScenario(host);
         await scenario.SetUpAsync();
-        await DeliverAsync(host, "karin", "case/k1/x/karin");
-        await DeliverAsync(host, "sofia", "case/k1/x/sofia");
+        await host.DeliverAsync("karin", "case/k1/x/karin");
+        await host.DeliverAsync("sofia", "case/k1/x/sofia");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts") == 2, "delivered");
 
         var byKey = await scenario.Counsellor.GetAsync($"/api/v1/alerts/{Uri.EscapeDataString("case/k1/x/karin")}", TestContext.Current.CancellationToken);
@@ -145,18 +145,18 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil);
         var karin = CoordinationActors.InboxOf(new StaffId("karin"));
-        await DeliverAsync(host, "karin", "deadline-first", caseId: "case-1");
-        await DeliverAsync(host, "karin", "ack-first", caseId: "case-1");
+        await host.DeliverAsync("karin", "deadline-first", caseId: "case-1");
+        await host.DeliverAsync("karin", "ack-first", caseId: "case-1");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:%'") == 2, "the deadline timers");
 
         // The deadline's message and the acknowledgement stored together: one batch of the inbox handles both, in order.
         var client = host.Services.GetRequiredService<IActorClient>();
         await client.SendBatchAsync(
         [
-            new ActorMessage(karin, new EscalateAlert("deadline-first", Alert("karin", "case-1"))),
+            new ActorMessage(karin, new EscalateAlert("deadline-first", AlertsHost.Alert("karin", "case-1", Monday))),
             new ActorMessage(karin, new AcknowledgeAlert("deadline-first")),
             new ActorMessage(karin, new AcknowledgeAlert("ack-first")),
-            new ActorMessage(karin, new EscalateAlert("ack-first", Alert("karin", "case-1"))),
+            new ActorMessage(karin, new EscalateAlert("ack-first", AlertsHost.Alert("karin", "case-1", Monday))),
         ], TestContext.Current.CancellationToken);
 
         await host.WaitUntilAsync(
@@ -179,7 +179,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
         var keys = Enumerable.Range(1, 12).Select(i => $"race-{i}").ToArray();
         foreach (var key in keys)
         {
-            await DeliverAsync(host, "karin", key, caseId: "case-1", severity: Severity.Urgent);
+            await host.DeliverAsync("karin", key, caseId: "case-1", severity: Severity.Urgent);
         }
 
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:race-%'") == keys.Length, "the deadline timers");
@@ -214,19 +214,5 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
         return (string)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
-    internal static AlertRequest Alert(string staff, string? caseId, Severity severity = Severity.Normal, string child = Pupil, DateTimeOffset? at = null) => new()
-    {
-        Kind = AlertKind.CaseOpened,
-        Recipient = AlertRecipient.ToStaff(new StaffId(staff)),
-        Severity = severity,
-        Child = new PseudonymousKey(child),
-        Case = caseId is null ? null : new CaseId(caseId),
-        RaisedAt = at ?? Monday,
-    };
 
-    private static Task DeliverAsync(AlertsHost host, string staff, string key, string? caseId = null, Severity severity = Severity.Normal) =>
-        host.Services.GetRequiredService<IActorClient>().SendAsync(
-            CoordinationActors.InboxOf(new StaffId(staff)),
-            new DeliverAlert(Alert(staff, caseId, severity, at: host.Time.GetUtcNow()), key),
-            cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -1,3 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Samverkan.Actors;
+using Samverkan.Coordination;
+using Samverkan.Coordination.Alerts;
+using Samverkan.Domain.Cases;
+using Samverkan.Domain.Common;
+using Samverkan.Domain.Identity;
+using Samverkan.Domain.Organisation;
 using Samverkan.Testing;
 
 namespace Samverkan.Alerts.Tests;
@@ -30,6 +38,27 @@ internal sealed class AlertsHost : ApiTestHost
         _ = host.Server; // Start now: migrations, actor node.
         return host;
     }
+
+    /// <summary>The child of the alerts the tests deliver straight to an inbox.</summary>
+    public const string Pupil = "c_abcdefghijklmnopqrst";
+
+    /// <summary>An alert to <paramref name="staff"/> as a case's decision would raise it.</summary>
+    public static AlertRequest Alert(string staff, string? caseId, DateTimeOffset at, Severity severity = Severity.Normal, string child = Pupil) => new()
+    {
+        Kind = AlertKind.CaseOpened,
+        Recipient = AlertRecipient.ToStaff(new StaffId(staff)),
+        Severity = severity,
+        Child = new PseudonymousKey(child),
+        Case = caseId is null ? null : new CaseId(caseId),
+        RaisedAt = at,
+    };
+
+    /// <summary>Sends an alert (raised now) straight to the inbox of <paramref name="staff"/>, under <paramref name="key"/>.</summary>
+    public Task DeliverAsync(string staff, string key, string? caseId = null, Severity severity = Severity.Normal) =>
+        Services.GetRequiredService<IActorClient>().SendAsync(
+            CoordinationActors.InboxOf(new StaffId(staff)),
+            new DeliverAlert(Alert(staff, caseId, Time.GetUtcNow(), severity), key),
+            cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary>Another node of the same deployment: same database, clock and identity provider.</summary>
     public static AlertsHost StartNode(AlertsHost first)

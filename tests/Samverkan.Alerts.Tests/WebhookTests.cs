@@ -216,7 +216,7 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
         host.Services.GetRequiredService<IActorClient>().SendAsync(
             CoordinationActors.InboxOf(new StaffId(staff)),
             new DeliverAlert(
-                AlertReadAndRaceTests.Alert(staff, caseId, child: child, at: host.Time.GetUtcNow()) with
+                AlertsHost.Alert(staff, caseId, host.Time.GetUtcNow(), child: child) with
                 {
                     Text = new Domain.Common.LocalizedText("Kvittera ärendet.", "Acknowledge the case."),
                 },
