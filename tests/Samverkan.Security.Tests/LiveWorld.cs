@@ -63,31 +63,10 @@ internal sealed class LiveHost : WebApplicationFactory<Program>
         return client;
     }
 
-    public async Task<long> ScalarAsync(string sql, params object[] parameters)
-    {
-        await using var command = Database.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
+    public Task<long> ScalarAsync(string sql, params object[] parameters) => Database.ScalarAsync(sql, parameters, Http.Token);
 
-        var value = await command.ExecuteScalarAsync(Http.Token);
-        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for: {what}");
-            }
-
-            await Task.Delay(50, Http.Token);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        DatabaseQueries.WaitUntilAsync(condition, what, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), null, Http.Token);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
