@@ -65,7 +65,14 @@ public sealed class FailureTests(PostgresServerFixture postgres, ITestOutputHelp
         await using var sender = await LoadSender.StartAsync(database.ConnectionString, actors: 100, messagesPerSecond: 400);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 
+        // Make sure the node is inside a batch when it stops: a message whose handler takes 4 s, to an actor in one of
+        // its partitions, taken a second before the pause (without it the pause could land between two batches, and
+        // there would be no late commit to refuse).
         var paused = nodes[0];
+        var partition = (int)await ScalarAsync(database.DataSource, "select partition from actor_partitions where owner = $1 order by partition limit 1", paused.NodeId);
+        var slow = Enumerable.Range(0, 10_000).Select(i => new ActorId(CounterActor.Name, $"slow-{i}")).First(id => Partitioner.PartitionOf(id, Partitions) == partition);
+        await sender.Client.SendAsync(slow, new Slow(4000), cancellationToken: TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         await paused.PauseAsync();
         await WaitUntilAsync(
             async () => await ScalarAsync(database.DataSource, "select count(*) from actor_partitions where owner = $1", paused.NodeId) == 0,
@@ -200,6 +207,8 @@ public sealed class FailureTests(PostgresServerFixture postgres, ITestOutputHelp
         }
 
         public int Failures => Volatile.Read(ref _failures);
+
+        public IActorClient Client => _client.Client;
 
         public static async Task<LoadSender> StartAsync(string connectionString, int actors, int messagesPerSecond)
         {
