@@ -81,8 +81,7 @@ public static class ConcernApi
         // reading it does: without one the answer is 404, as for a key that names no child.
         if (request.Child!.Key is not null)
         {
-            await http.RequestServices.GetRequiredService<IChildAccess>()
-                .RequireChildAsync(http, key.Value, AuditAction.Write, "report of concern").ConfigureAwait(false);
+            await http.RequestServices.GetRequiredService<IChildAccess>().RequireReportableChildAsync(http, key.Value).ConfigureAwait(false);
         }
 
         var (result, problem) = await ActorCalls.CommandAsync(
