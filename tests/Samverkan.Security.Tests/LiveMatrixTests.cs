@@ -82,6 +82,12 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
     private static readonly string[] Persons = ["principal", "counsellor", "teacher", "social-worker", "health-nurse", "coordinator", "other-municipality"];
     private static readonly string[] TokenFailures = ["no-token", "expired-token", "wrong-audience", "wrong-signature"];
 
+    /// <summary>Another municipality's school system, staff member and administrator: none of them writes here.</summary>
+    private static readonly string[] ForeignWriters = ["other-feed", "other-municipality", "other-admin"];
+
+    /// <summary>The writes that name a child in the body, not the path: each also with a child the caller has no relation to.</summary>
+    private static readonly string[] ChildInBody = ["POST /api/v1/absences", "POST /api/v1/absences/batch", "POST /api/v1/concerns", "POST /api/v1/children", "POST /api/v1/roster/batch"];
+
     /// <summary>The school organisation's administrator and coordinator: they manage its webhooks.</summary>
     private static readonly TestPerson SchoolAdministrator = new("wanda", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", ["Administrator"], "12");
     private static readonly TestPerson SchoolCoordinator = new("konrad", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", ["Coordinator"], "12");
@@ -100,6 +106,7 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         ["school-coordinator"] = SchoolCoordinator,
         ["feed"] = new("skolsystem", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope),
         ["other-feed"] = new("skolsystem-0180", "org-0180-skola", "0180", "School", [], "01", Host.Security.SamverkanClaims.IngestScope),
+        ["other-admin"] = new("oskar", "org-0180-skola", "0180", "School", ["Administrator"], "01"),
     };
 
     /// <summary>
@@ -121,7 +128,7 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
             using var request = new HttpRequestMessage(new HttpMethod(parts[0]), Fill(parts[1], obj));
             if (parts[0] is "POST" or "PUT" && !parts[1].EndsWith("/deactivate", StringComparison.Ordinal))
             {
-                request.Content = JsonContent.Create(Body(parts[1]));
+                request.Content = JsonContent.Create(Body(parts[1], obj));
             }
 
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Http.Token);
@@ -158,6 +165,15 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
                 : operation.Contains("{case}", StringComparison.Ordinal) ? ["case-related", "case-unrelated", "case-other-municipality", "missing-case"] : [];
             missing.AddRange(
                 from o in objects from p in Persons where !mine.Any(r => r.Caller == p && r.Object == o) select $"{operation} × {p} × {o}");
+            if (!operation.StartsWith("GET ", StringComparison.Ordinal))
+            {
+                missing.AddRange(ForeignWriters.Where(w => !mine.Any(r => r.Caller == w)).Select(w => $"{operation} × {w} (a write)"));
+            }
+
+            if (ChildInBody.Contains(operation) && !mine.Any(r => r.Object is "unrelated" or "other-municipality" && !TokenFailures.Contains(r.Caller)))
+            {
+                missing.Add($"{operation} × a child without a relation (in the body)");
+            }
         }
 
         missing.ShouldBeEmpty("add rows to live-access-matrix.csv for every new endpoint");
@@ -173,8 +189,25 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         purpose = "Authorization matrix (synthetic)",
     };
 
-    internal static object Body(string path) => path switch
+    internal static object Body(string path, string obj = "-") => path switch
     {
+        // Writes that name the child in the body: the object is the child (and its school) the body names.
+        _ when path.EndsWith("/absences", StringComparison.Ordinal) => AbsenceBody(obj),
+        _ when path.EndsWith("/absences/batch", StringComparison.Ordinal) => new { items = new[] { AbsenceBody(obj) } },
+        _ when path.EndsWith("/api/v1/concerns", StringComparison.Ordinal) => new
+        {
+            child = new { key = ChildOf(obj).Key },
+            category = "Neglect",
+            date = "2026-03-20",
+            summary = "Authorization matrix (synthetic)",
+            reporterRole = "Counsellor",
+            externalReporterReference = "matrix-reporter",
+        },
+        _ when path.EndsWith("/api/v1/children", StringComparison.Ordinal) => ChildBody(obj),
+        _ when path.EndsWith("/roster/batch", StringComparison.Ordinal) => new { children = new[] { ChildBody(obj) } },
+        _ when path.EndsWith("/staff/{staffId}", StringComparison.Ordinal) =>
+            new { id = "anna", displayName = "anna", organisation = LiveWorld.SchoolOrg, agency = "School", roles = new[] { "Principal" } },
+
         _ when path.EndsWith("/lead", StringComparison.Ordinal) => new { },
         _ when path.EndsWith("/plan/actions", StringComparison.Ordinal) =>
             new { what = "Authorization matrix (synthetic)", dueOn = "2026-05-29", organisation = LiveWorld.SchoolOrg, agency = "School" },
@@ -226,6 +259,48 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         },
         _ => new { },
     };
+
+    /// <summary>The child an object names in a body, with its school and municipality as the world enrolled it.</summary>
+    private static (string Key, string School, string Municipality) ChildOf(string obj) => obj switch
+    {
+        "unrelated" => (LiveWorld.OrdinaryChild, LiveWorld.OtherSchool, LiveWorld.Municipality),
+        "other-municipality" => (LiveMatrixFixture.OtherMunicipalityChild, "s-0180", "0180"),
+        "missing" => ("c_missingchildaaaaaaa", LiveWorld.ProtectedSchool, LiveWorld.Municipality),
+        _ => (LiveMatrixFixture.Related, LiveWorld.ProtectedSchool, LiveWorld.Municipality),
+    };
+
+    /// <summary>A full day attended, on a school day the child was enrolled (a write that gets through changes no rule's outcome).</summary>
+    private static object AbsenceBody(string obj)
+    {
+        var (key, school, _) = ChildOf(obj);
+        return new
+        {
+            source = "matrix",
+            sourceId = Guid.NewGuid().ToString("N"),
+            pupil = new { key },
+            school,
+            date = "2026-03-16",
+            offeredMinutes = 300,
+            attendanceMinutes = 300,
+            validAbsenceMinutes = 0,
+            invalidAbsenceMinutes = 0,
+            otherAttendanceMinutes = 0,
+            reportedTimestamp = LiveHost.Monday.AddHours(-1),
+        };
+    }
+
+    /// <summary>The child's roster entry exactly as the world has it (a write that gets through changes nothing).</summary>
+    private static object ChildBody(string obj)
+    {
+        var (key, school, municipality) = ChildOf(obj);
+        return new
+        {
+            child = new { key },
+            homeMunicipality = municipality,
+            enrolments = new[] { new { school, from = "2025-08-18" } },
+            namedPerson = obj == "related" ? new { staff = "anna", agency = "School" } : null,
+        };
+    }
 
     private string Fill(string template, string obj) => template
         .Replace("{child}", world.Objects.GetValueOrDefault(obj, obj), StringComparison.Ordinal)

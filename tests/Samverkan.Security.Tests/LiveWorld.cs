@@ -172,6 +172,9 @@ internal sealed class LiveWorld(LiveHost host)
         ["reviewer"] = Reviewer,
     };
 
+    /// <summary>Björkskolan's organiser's school system.</summary>
+    public static readonly TestPerson OtherSchoolFeed = new("skolsystem2", OtherSchoolOrg, Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope);
+
     public HttpClient Feed { get; } = host.As(new TestPerson("skolsystem", SchoolOrg, Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope));
 
     public async Task SetUpAsync()
@@ -239,7 +242,9 @@ internal sealed class LiveWorld(LiveHost host)
             otherAttendanceMinutes = 0,
             reportedTimestamp = host.Time.GetUtcNow().AddHours(-1),
         }).ToArray();
-        var response = await Feed.PostAsJsonAsync("/api/v1/absences/batch", new { items }, Http.Token);
+        // Absence comes from the school organiser's own system (a feed ingests for its own organisation's school units only).
+        using var feed = school == OtherSchool ? host.As(OtherSchoolFeed) : null;
+        var response = await (feed ?? Feed).PostAsJsonAsync("/api/v1/absences/batch", new { items }, Http.Token);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Http.Token));
         // A placed child also has its follow-up case (opened by the roster): wait for the absence case itself.
         const string Absence = "child_key = $1 and kind <> 'PlacedChildFollowUp'";

@@ -35,10 +35,11 @@ public sealed class ChildActor : Actor<ChildState>
         On<RegisterAbsences>((m, c) => Apply(c, ChildDecisions.RegisterAbsence(c.State, m.Registrations, ContextFor(c))));
         OnAsk<UpsertChild, CommandResult>((m, c) =>
         {
-            var updated = ChildDecisions.UpdateProfile(c.State, m.Profile, ContextFor(c, m.Profile.HomeMunicipality));
+            var profile = m.WrittenBy is { } by ? Child.WrittenBy(c.State.Profile, m.Profile, by, id => _reference.School(id)?.Municipality) : m.Profile;
+            var updated = ChildDecisions.UpdateProfile(c.State, profile, ContextFor(c, profile.HomeMunicipality));
 
             // The case work after the update (a placement's follow-up case) is decided with the new profile's school.
-            return Apply(c, ChildCaseWork.AfterProfileUpdated(c.State, updated, ContextFor(c, m.Profile.HomeMunicipality, updated.NewState)));
+            return Apply(c, ChildCaseWork.AfterProfileUpdated(c.State, updated, ContextFor(c, profile.HomeMunicipality, updated.NewState)));
         });
         OnAsk<ReportConcern, CommandResult>((m, c) =>
         {

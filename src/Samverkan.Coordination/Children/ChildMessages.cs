@@ -15,9 +15,13 @@ namespace Samverkan.Coordination.Children;
 [ActorMessage("child.register-absences.v1")]
 public sealed record RegisterAbsences(ImmutableArray<AbsenceRegistration> Registrations);
 
-/// <summary>The roster's view of the child: home municipality, enrolments, named person, flags.</summary>
+/// <summary>
+/// The roster's view of the child: home municipality, enrolments, named person, flags. Written by a municipality's roster
+/// (<paramref name="WrittenBy"/>), it changes what that municipality may (<see cref="Child.WrittenBy"/>); without one (the demo
+/// loader), all of it.
+/// </summary>
 [ActorMessage("child.upsert.v1")]
-public sealed record UpsertChild(Child Profile);
+public sealed record UpsertChild(Child Profile, MunicipalityCode? WrittenBy = null);
 
 /// <summary>A report of concern about the child. Replies a <see cref="CommandResult"/> with the concern id.</summary>
 [ActorMessage("child.report-concern.v1")]

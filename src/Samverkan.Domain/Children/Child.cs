@@ -36,6 +36,29 @@ public sealed record Child
 
     public CarePlacement? PlacedInCare { get; init; }
 
+    /// <summary>
+    /// The profile after a roster write by municipality <paramref name="by"/> (its systems or administrators): the child's
+    /// home municipality writes the whole profile; any other municipality only its own schools' enrolments (a child may go to
+    /// school where it does not live). Either way the enrolments at other municipalities' schools stay as they were: they are
+    /// those municipalities' to change. <paramref name="municipalityOf"/> tells a school's municipality (null: unknown).
+    /// </summary>
+    public static Child WrittenBy(Child? stored, Child written, MunicipalityCode by, Func<SchoolId, MunicipalityCode?> municipalityOf)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(municipalityOf);
+        if (stored is null)
+        {
+            return written;
+        }
+
+        ImmutableArray<Enrolment> enrolments =
+        [
+            .. written.Enrolments.Where(e => municipalityOf(e.School) == by),
+            .. stored.Enrolments.Where(e => municipalityOf(e.School) != by),
+        ];
+        return stored.HomeMunicipality == by ? written with { Enrolments = enrolments } : stored with { Enrolments = enrolments };
+    }
+
     /// <summary>The enrolment covering <paramref name="date"/> (the latest-starting one if several do).</summary>
     public Enrolment? EnrolmentAt(DateOnly date) => Enrolments.Where(e => e.Covers(date)).MaxBy(e => e.From);
 

@@ -44,8 +44,6 @@ public static class AbsenceApi
 {
     public const int MaxItemsPerBatch = 5000;
 
-    private const string KnownSchoolsSql = "select school_id from coord_schools where school_id = any($1)";
-
     private const string EnrolledSql = """
         select u.ord
           from unnest($1::text[], $2::text[], $3::date[]) with ordinality as u(child_key, school_id, on_date, ord)
@@ -64,11 +62,13 @@ public static class AbsenceApi
     }
 
     private static Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> RegisterAsync(
-        AbsenceItem item, ChildIdentity identity, NpgsqlDataSource database, IActorClient actors, TimeProvider time, CancellationToken cancellationToken) =>
-        StoreAsync([item], identity, database, actors, time, cancellationToken);
+        AbsenceItem item, HttpContext http, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, TimeProvider time,
+        CancellationToken cancellationToken) =>
+        StoreAsync([item], http.GetCaller(), identity, scope, database, actors, time, cancellationToken);
 
     private static Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> RegisterBatchAsync(
-        AbsenceBatch batch, ChildIdentity identity, NpgsqlDataSource database, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        AbsenceBatch batch, HttpContext http, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (batch.Items is null || batch.Items.Count == 0)
         {
@@ -78,11 +78,12 @@ public static class AbsenceApi
 
         return batch.Items.Count > MaxItemsPerBatch
             ? Task.FromResult<Results<Accepted<IngestReceipt>, ProblemHttpResult>>(ApiProblems.TooMany("registrations", MaxItemsPerBatch))
-            : StoreAsync(batch.Items, identity, database, actors, time, cancellationToken);
+            : StoreAsync(batch.Items, http.GetCaller(), identity, scope, database, actors, time, cancellationToken);
     }
 
     private static async Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> StoreAsync(
-        IReadOnlyList<AbsenceItem> items, ChildIdentity identity, NpgsqlDataSource database, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        IReadOnlyList<AbsenceItem> items, Caller caller, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var errors = new List<ItemError>();
@@ -111,7 +112,7 @@ public static class AbsenceApi
             registrations[i] = keyError is null ? validated.Registration : null;
         }
 
-        await CheckRosterAsync(registrations, items, errors, database, cancellationToken).ConfigureAwait(false);
+        await CheckRosterAsync(registrations, items, errors, caller, scope, database, cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0)
         {
             return ApiProblems.InvalidItems(errors);
@@ -144,9 +145,13 @@ public static class AbsenceApi
         ReportedAt = item.ReportedTimestamp,
     };
 
-    /// <summary>Unknown schools and pupils not enrolled at the school on the day are refused per item.</summary>
+    /// <summary>
+    /// Schools the feed may not post for (unknown, or another organiser's: answered alike, before anything about the pupil
+    /// or earlier registrations is looked at) and pupils not enrolled at the school on the day are refused per item.
+    /// </summary>
     private static async Task CheckRosterAsync(
-        AbsenceRegistration?[] registrations, IReadOnlyList<AbsenceItem> items, List<ItemError> errors, NpgsqlDataSource database, CancellationToken cancellationToken)
+        AbsenceRegistration?[] registrations, IReadOnlyList<AbsenceItem> items, List<ItemError> errors, Caller caller, WriteScope scope,
+        NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         var valid = registrations.Select((r, i) => (Registration: r, Index: i)).Where(x => x.Registration is not null).ToList();
         if (valid.Count == 0)
@@ -154,16 +159,7 @@ public static class AbsenceApi
             return;
         }
 
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = database.CreateCommand(KnownSchoolsSql))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = valid.Select(v => v.Registration!.School.Value).Distinct().ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                known.Add(reader.GetString(0));
-            }
-        }
+        var known = await scope.IngestibleSchoolsAsync(caller, valid.Select(v => v.Registration!.School.Value), cancellationToken).ConfigureAwait(false);
 
         var candidates = new List<(AbsenceRegistration Registration, int Index)>();
         foreach (var (registration, index) in valid)
@@ -174,7 +170,7 @@ public static class AbsenceApi
             }
             else
             {
-                errors.Add(new ItemError(index, items[index].SourceId, "school", "UnknownSchool", "No school with this id is registered."));
+                errors.Add(new ItemError(index, items[index].SourceId, "school", "UnknownSchool", "No school unit with this id is registered for your organisation."));
                 registrations[index] = null;
             }
         }

@@ -131,9 +131,10 @@ public static class CaseWorkApi
         CommandAsync(caseId, http, actors, database, by => new RecordCasePlacementFollowUp(request.Notes, by), "placement-follow-up", cancellationToken);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> DeactivateAsync(
-        string staffId, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
+        string staffId, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken)
     {
-        if (!StringIds.IsValid(staffId))
+        // Another municipality's staff member is answered as one who does not exist.
+        if (!StringIds.IsValid(staffId) || !await scope.MayWriteStaffAsync(http.GetCaller(), new StaffId(staffId), null, cancellationToken).ConfigureAwait(false))
         {
             return ApiProblems.NotFound("staff member");
         }
@@ -171,7 +172,13 @@ public static class CaseWorkApi
 
         var teams = await CaseApi.CallerTeamsAsync(database, caller.Staff, cancellationToken).ConfigureAwait(false);
         var by = new ActingStaff(caller.Staff, caller.Agency) { Teams = [.. teams.Select(t => new TeamId(t))], Organisation = caller.Organisation };
-        var (result, problem) = await ActorCalls.CommandAsync(actors, target, command(by), ActorCalls.IdempotencyKey(http, $"case-{scope}:{caseId}"), cancellationToken)
+        var message = command(by);
+        if (await http.RequestServices.GetRequiredService<WriteScope>().StaffOutsideAsync(caller, message, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return ApiProblems.Refused(WriteScope.NoSuchStaff);
+        }
+
+        var (result, problem) = await ActorCalls.CommandAsync(actors, target, message, ActorCalls.IdempotencyKey(http, $"case-{scope}:{caseId}"), cancellationToken)
             .ConfigureAwait(false);
         return problem ?? (Results<Ok<CaseWorkReceipt>, ProblemHttpResult>)TypedResults.Ok(new CaseWorkReceipt(caseId, result?.Id == caseId ? null : result?.Id));
     }

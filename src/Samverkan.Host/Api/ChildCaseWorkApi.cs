@@ -159,10 +159,17 @@ public static class ChildCaseWorkApi
             return ApiProblems.Invalid(invalid.Select(e => e with { Field = "consent." + e.Field }));
         }
 
+        // Participants come from the child's municipality and its region; anyone else is answered as not in the roster.
+        var start = new StartSip(consent, [.. participants.Distinct().Select(p => new Domain.Organisation.StaffId(p))], caller.Staff);
+        if (await http.RequestServices.GetRequiredService<WriteScope>().StaffOutsideAsync(caller, start, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return ApiProblems.Refused(WriteScope.NoSuchStaff);
+        }
+
         var (result, problem) = await ActorCalls.CommandAsync(
             actors,
             CoordinationActors.ChildOf(child),
-            new StartSip(consent, [.. participants.Distinct().Select(p => new Domain.Organisation.StaffId(p))], caller.Staff),
+            start,
             ActorCalls.IdempotencyKey(http, $"sip:{childKey}"),
             cancellationToken).ConfigureAwait(false);
         return problem ?? (Results<Created<SipReceipt>, ProblemHttpResult>)TypedResults.Created($"/api/v1/cases/{result!.Id}", new SipReceipt(result.Id!));

@@ -76,6 +76,14 @@ public static class ConcernApi
             return ApiProblems.Invalid(errors);
         }
 
+        // Anyone may report a child they name by its identity number (SoL 14 kap. 1 §): the report goes to the child's own
+        // municipality (the reporter's only for a child not yet known). Naming it by its key needs a relation to it, as
+        // reading it does: without one the answer is 404, as for a key that names no child.
+        if (request.Child!.Key is not null)
+        {
+            await http.RequestServices.GetRequiredService<IChildAccess>().RequireReportableChildAsync(http, key.Value).ConfigureAwait(false);
+        }
+
         var (result, problem) = await ActorCalls.CommandAsync(
             actors, CoordinationActors.ChildOf(key.Value), new ReportConcern(report, caller.Municipality), $"concern:{caller.Organisation.Value}:{concernId}", cancellationToken)
             .ConfigureAwait(false);

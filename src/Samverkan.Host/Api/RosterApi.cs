@@ -56,6 +56,8 @@ public static class RosterApi
 {
     public const int MaxRosterItems = 2000;
 
+    private const string OtherMunicipalityMessage = "Roster data of another municipality.";
+
     public static RouteGroupBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -104,37 +106,39 @@ public static class RosterApi
             : await SendAsync(actors, CoordinationActors.MunicipalityOf(new MunicipalityCode(code)), new SetSchoolCalendar(calendar), cancellationToken).ConfigureAwait(false);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolAsync(
-        string schoolId, School school, HttpContext http, NpgsqlDataSource database, IActorClient actors, CancellationToken cancellationToken) =>
+        string schoolId, School school, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken) =>
         school.Id.Value != schoolId
             ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The school's id must match the path.")])
-            : !await RosterScope.MayWriteSchoolAsync(http.GetCaller(), school, database, cancellationToken).ConfigureAwait(false)
+            : !await scope.MayWriteSchoolAsync(http.GetCaller(), school, cancellationToken).ConfigureAwait(false)
             ? OtherMunicipality()
             : await SendAsync(actors, CoordinationActors.SchoolOf(school.Id), new UpsertSchool(school), cancellationToken).ConfigureAwait(false);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutTeamAsync(
-        string teamId, Team team, HttpContext http, NpgsqlDataSource database, IActorClient actors, CancellationToken cancellationToken) =>
+        string teamId, Team team, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken) =>
         team.Id.Value != teamId
             ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The team's id must match the path.")])
-            : !await RosterScope.MayWriteTeamAsync(http.GetCaller(), team, database, cancellationToken).ConfigureAwait(false)
+            : !await scope.MayWriteTeamAsync(http.GetCaller(), team, cancellationToken).ConfigureAwait(false)
             ? OtherMunicipality()
             : await SendAsync(actors, CoordinationActors.TeamOf(team.Id), new UpsertTeam(team), cancellationToken).ConfigureAwait(false);
 
     /// <summary>403: a roster entry of another municipality (or region), or one that would be moved out of it.</summary>
-    private static ProblemHttpResult OtherMunicipality() =>
+    internal static ProblemHttpResult OtherMunicipality() =>
         TypedResults.Problem(
             title: "Roster data of another municipality",
-            detail: "Municipalities, schools and teams are written by their own municipality's systems and administrators (a regional team by its region's).",
+            detail: "Municipalities, schools, teams, staff and enrolments are written by their own municipality's systems and administrators (a regional team by its region's).",
             statusCode: StatusCodes.Status403Forbidden,
-            extensions: new Dictionary<string, object?> { ["code"] = RosterScope.OtherMunicipalityCode });
+            extensions: new Dictionary<string, object?> { ["code"] = WriteScope.OtherMunicipalityCode });
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutStaffAsync(
-        string staffId, Staff staff, IActorClient actors, CancellationToken cancellationToken) =>
+        string staffId, Staff staff, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken) =>
         staff.Id.Value != staffId
             ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The staff member's id must match the path.")])
+            : !await scope.MayWriteStaffAsync(http.GetCaller(), staff.Id, staff.Organisation, cancellationToken).ConfigureAwait(false)
+            ? OtherMunicipality()
             : await SendAsync(actors, CoordinationActors.StaffOf(staff.Id), new UpsertStaff(staff), cancellationToken).ConfigureAwait(false);
 
     private static async Task<Results<Ok<ChildRosterReceipt>, ProblemHttpResult>> PutChildAsync(
-        ChildRosterItem item, ChildIdentity identity, IActorClient actors, CancellationToken cancellationToken)
+        ChildRosterItem item, ChildIdentity identity, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken)
     {
         var (key, error) = identity.Resolve(item.Child, "child");
         if (error is not null || key is null)
@@ -147,8 +151,14 @@ public static class RosterApi
             return ApiProblems.Invalid([new FieldError("homeMunicipality", "Required", "homeMunicipality is required.")]);
         }
 
-        var profile = ToProfile(item, key.Value);
-        var (_, problem) = await ActorCalls.CommandAsync(actors, CoordinationActors.ChildOf(key.Value), new UpsertChild(profile), null, cancellationToken).ConfigureAwait(false);
+        var caller = http.GetCaller();
+        if (!await scope.MayEnrolAtAsync(caller, item.Enrolments, cancellationToken).ConfigureAwait(false))
+        {
+            return OtherMunicipality();
+        }
+
+        var command = new UpsertChild(ToProfile(item, key.Value), caller.Municipality);
+        var (_, problem) = await ActorCalls.CommandAsync(actors, CoordinationActors.ChildOf(key.Value), command, null, cancellationToken).ConfigureAwait(false);
         return problem is null ? TypedResults.Ok(new ChildRosterReceipt(key.Value.Value)) : problem;
     }
 
@@ -157,7 +167,7 @@ public static class RosterApi
     /// references resolve) and each item's outcome is answered; a refused item changes nothing and can be resent.
     /// </summary>
     private static async Task<Results<Ok<RosterBatchReceipt>, ProblemHttpResult>> PutBatchAsync(
-        RosterBatch batch, ChildIdentity identity, HttpContext http, NpgsqlDataSource database, IActorClient actors, CancellationToken cancellationToken)
+        RosterBatch batch, ChildIdentity identity, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var count = (batch.Staff?.Count ?? 0) + (batch.Teams?.Count ?? 0) + (batch.Schools?.Count ?? 0) + (batch.Children?.Count ?? 0);
@@ -172,13 +182,15 @@ public static class RosterApi
         }
 
         var results = new List<RosterItemResult>(count);
-        await ApplyAsync("staff", batch.Staff, s => s.Id.Value, s => (CoordinationActors.StaffOf(s.Id), new UpsertStaff(s)), null).ConfigureAwait(false);
+        await ApplyAsync(
+            "staff", batch.Staff, s => s.Id.Value, s => (CoordinationActors.StaffOf(s.Id), new UpsertStaff(s)),
+            s => scope.MayWriteStaffAsync(caller, s.Id, s.Organisation, cancellationToken)).ConfigureAwait(false);
         await ApplyAsync(
             "team", batch.Teams, t => t.Id.Value, t => (CoordinationActors.TeamOf(t.Id), new UpsertTeam(t)),
-            t => RosterScope.MayWriteTeamAsync(caller, t, database, cancellationToken)).ConfigureAwait(false);
+            t => scope.MayWriteTeamAsync(caller, t, cancellationToken)).ConfigureAwait(false);
         await ApplyAsync(
             "school", batch.Schools, s => s.Id.Value, s => (CoordinationActors.SchoolOf(s.Id), new UpsertSchool(s)),
-            s => RosterScope.MayWriteSchoolAsync(caller, s, database, cancellationToken)).ConfigureAwait(false);
+            s => scope.MayWriteSchoolAsync(caller, s, cancellationToken)).ConfigureAwait(false);
         for (var i = 0; i < (batch.Children?.Count ?? 0); i++)
         {
             var item = batch.Children![i];
@@ -189,8 +201,14 @@ public static class RosterApi
                 continue;
             }
 
-            var profile = ToProfile(item, key.Value);
-            var (result, problem) = await ActorCalls.CommandAsync(actors, CoordinationActors.ChildOf(key.Value), new UpsertChild(profile), null, cancellationToken).ConfigureAwait(false);
+            if (!await scope.MayEnrolAtAsync(caller, item.Enrolments, cancellationToken).ConfigureAwait(false))
+            {
+                results.Add(new RosterItemResult("child", i, key.Value.Value, false, WriteScope.OtherMunicipalityCode, OtherMunicipalityMessage));
+                continue;
+            }
+
+            var command = new UpsertChild(ToProfile(item, key.Value), caller.Municipality);
+            var (result, problem) = await ActorCalls.CommandAsync(actors, CoordinationActors.ChildOf(key.Value), command, null, cancellationToken).ConfigureAwait(false);
             results.Add(new RosterItemResult("child", i, key.Value.Value, problem is null, result?.Code, result?.Message));
         }
 
@@ -210,7 +228,7 @@ public static class RosterApi
 
                 if (mayWrite is not null && !await mayWrite(item).ConfigureAwait(false))
                 {
-                    return new RosterItemResult(kind, index, id(item), false, RosterScope.OtherMunicipalityCode, "Roster data of another municipality.");
+                    return new RosterItemResult(kind, index, id(item), false, WriteScope.OtherMunicipalityCode, OtherMunicipalityMessage);
                 }
 
                 var (target, message) = command(item);
@@ -254,10 +272,10 @@ public static class RosterApi
     }
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolRulesAsync(
-        string schoolId, RuleOverridesRequest request, HttpContext http, IActorClient actors, NpgsqlDataSource database, CancellationToken cancellationToken)
+        string schoolId, RuleOverridesRequest request, HttpContext http, IActorClient actors, WriteScope scope, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (!StringIds.IsValid(schoolId) || await RosterScope.SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) != caller.Municipality.Value)
+        if (!StringIds.IsValid(schoolId) || await scope.SchoolMunicipalityAsync(schoolId, cancellationToken).ConfigureAwait(false) != caller.Municipality.Value)
         {
             return ApiProblems.NotFound("school");
         }
@@ -280,9 +298,9 @@ public static class RosterApi
             : ReadRulesAsync(database, code, null, cancellationToken);
 
     private static async Task<Results<Ok<RulesView>, ProblemHttpResult>> GetSchoolRulesAsync(
-        string schoolId, HttpContext http, NpgsqlDataSource database, CancellationToken cancellationToken)
+        string schoolId, HttpContext http, NpgsqlDataSource database, WriteScope scope, CancellationToken cancellationToken)
     {
-        var municipality = StringIds.IsValid(schoolId) ? await RosterScope.SchoolMunicipalityAsync(database, schoolId, cancellationToken).ConfigureAwait(false) : null;
+        var municipality = StringIds.IsValid(schoolId) ? await scope.SchoolMunicipalityAsync(schoolId, cancellationToken).ConfigureAwait(false) : null;
         return municipality is null || municipality != http.GetCaller().Municipality.Value
             ? ApiProblems.NotFound("school")
             : await ReadRulesAsync(database, municipality, schoolId, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,7 @@ public sealed class DashboardData(
     NpgsqlDataSource database,
     IActorClient actors,
     IChildAccess access,
+    WriteScope writeScope,
     IAuditLog audit,
     TimeProvider time)
 {
@@ -363,10 +364,16 @@ public sealed class DashboardData(
             return new ActionOutcome(false, null);
         }
 
+        var message = command(Acting(user));
+        if (await writeScope.StaffOutsideAsync(user.Caller, message, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new ActionOutcome(false, RefusalOf(WriteScope.NoSuchStaff));
+        }
+
         try
         {
             var result = await actors.AskAsync<CommandResult>(
-                CoordinationActors.CaseOf(new CaseId(caseId)), command(Acting(user)),
+                CoordinationActors.CaseOf(new CaseId(caseId)), message,
                 $"dashboard-{scope}:{caseId}:{user.Caller.Staff.Value}:{Guid.NewGuid():N}", cancellationToken: cancellationToken).ConfigureAwait(false);
             return result is { Ok: true } ? ActionOutcome.Done : new ActionOutcome(false, RefusalOf(result));
         }

@@ -34,11 +34,14 @@ public static class CallerExtensions
         return user.FindAll(SamverkanClaims.Roles).Any(c => string.Equals(c.Value, role, StringComparison.Ordinal));
     }
 
-    /// <summary>True when a feed may post data of <paramref name="organisation"/> in <paramref name="municipality"/>: its own only.</summary>
-    public static bool MayIngestFor(this Caller caller, OrganisationId organisation, MunicipalityCode municipality)
+    /// <summary>
+    /// True when a feed may post data of a school unit whose organiser is <paramref name="schoolOrganiser"/>: its own
+    /// organisation's only (the pupils may live in any municipality). <see cref="WriteScope"/> asks it.
+    /// </summary>
+    public static bool MayIngestFor(this Caller caller, OrganisationId schoolOrganiser)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return caller.IsFeed && caller.Organisation == organisation && caller.Municipality == municipality;
+        return caller.IsFeed && caller.Organisation == schoolOrganiser;
     }
 
     private sealed record CallerFeature(ClaimsPrincipal User, Caller? Caller);

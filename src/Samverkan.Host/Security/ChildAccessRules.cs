@@ -38,7 +38,8 @@ internal sealed record ConcernFacts(string Concern, string ReportingOrganisation
 /// direct relation (named person, case participant).</item>
 /// <item>School staff see the children enrolled at their school: members of its student-health team, or staff of the
 /// school's organisation in a school role.</item>
-/// <item>Social-services contact persons of the child's school see the child when it has a concern, a case or a watch.</item>
+/// <item>Social-services contact persons of the child's school see the child when it has a concern, a case or a watch
+/// (and may report a concern about it at any time: they receive the school's concerns).</item>
 /// <item>Participants of a case (in person or through a team) see the case and the child; the named person and the
 /// watch owner see the child. Coordinators have no relation of their own: aggregates only, unless they participate.</item>
 /// </list>
@@ -55,7 +56,7 @@ internal static class ChildAccessRules
     ];
 
     public static ChildAccessDecision Decide(
-        Caller caller, ChildFacts? facts, ImmutableArray<Consent> consents, DateTimeOffset now, CaseId? askedCase = null)
+        Caller caller, ChildFacts? facts, ImmutableArray<Consent> consents, DateTimeOffset now, CaseId? askedCase = null, bool reporting = false)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.IsFeed)
@@ -112,7 +113,7 @@ internal static class ChildAccessRules
                     }
                 }
                 else if (caller.Agency == Agency.SocialServices && school.ContactPersons.Contains(staff)
-                    && (!facts.Concerns.IsEmpty || facts.Cases.Any(c => c.Status != nameof(CaseStatus.Closed)) || watchActive))
+                    && (reporting || !facts.Concerns.IsEmpty || facts.Cases.Any(c => c.Status != nameof(CaseStatus.Closed)) || watchActive))
                 {
                     relations.Add(ChildRelation.SocialServicesContact);
                 }

@@ -16,7 +16,13 @@ namespace Samverkan.Host.Security;
 /// </summary>
 internal sealed class ChildAccessService(NpgsqlDataSource dataSource, IChildConsents consents, TimeProvider time) : IChildAccess
 {
-    public async Task<ChildAccessDecision> DecideAsync(Caller caller, PseudonymousKey child, CancellationToken cancellationToken)
+    public Task<ChildAccessDecision> DecideAsync(Caller caller, PseudonymousKey child, CancellationToken cancellationToken) =>
+        DecideAsync(caller, child, reporting: false, cancellationToken);
+
+    public Task<ChildAccessDecision> DecideReportAsync(Caller caller, PseudonymousKey child, CancellationToken cancellationToken) =>
+        DecideAsync(caller, child, reporting: true, cancellationToken);
+
+    private async Task<ChildAccessDecision> DecideAsync(Caller caller, PseudonymousKey child, bool reporting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.IsFeed)
@@ -26,8 +32,8 @@ internal sealed class ChildAccessService(NpgsqlDataSource dataSource, IChildCons
 
         var now = time.GetUtcNow();
         var facts = await ReadAsync(caller, child, now, cancellationToken).ConfigureAwait(false);
-        var decision = ChildAccessRules.Decide(caller, facts, [], now);
-        return decision.Allowed ? await WithConsentsAsync(caller, facts!, now, null, cancellationToken).ConfigureAwait(false) : decision;
+        var decision = ChildAccessRules.Decide(caller, facts, [], now, reporting: reporting);
+        return decision.Allowed && !reporting ? await WithConsentsAsync(caller, facts!, now, null, cancellationToken).ConfigureAwait(false) : decision;
     }
 
     public async Task<ChildAccessDecision> DecideCaseAsync(Caller caller, CaseId caseId, CancellationToken cancellationToken)

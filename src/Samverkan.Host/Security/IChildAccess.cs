@@ -16,6 +16,12 @@ public interface IChildAccess
 
     /// <summary>The decision for a case: its participants see it whatever its status; others as for its child.</summary>
     Task<ChildAccessDecision> DecideCaseAsync(Caller caller, CaseId caseId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Who may report a concern naming the child by its key: whoever may read it, and the social-services contact persons of
+    /// its school, who receive the school's concerns, also before there is a concern, case or watch for them to see.
+    /// </summary>
+    Task<ChildAccessDecision> DecideReportAsync(Caller caller, PseudonymousKey child, CancellationToken cancellationToken);
 }
 
 /// <summary>The consents recorded for a child (the guardians' or the child's own), for the access decision.</summary>
@@ -69,6 +75,15 @@ public static class ChildAccessExtensions
         ArgumentNullException.ThrowIfNull(context);
         var decision = await access.DecideAsync(context.GetCaller(), child, context.RequestAborted).ConfigureAwait(false);
         return await AuditOrRefuseAsync(context, decision, action, defaultPurpose).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="RequireChildAsync(IChildAccess, HttpContext, PseudonymousKey, AuditAction, string?)"/>, for reporting a concern (<see cref="IChildAccess.DecideReportAsync"/>), audited as a write.</summary>
+    public static async Task<ChildAccessDecision> RequireReportableChildAsync(this IChildAccess access, HttpContext context, PseudonymousKey child)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(context);
+        var decision = await access.DecideReportAsync(context.GetCaller(), child, context.RequestAborted).ConfigureAwait(false);
+        return await AuditOrRefuseAsync(context, decision, AuditAction.Write, "report of concern").ConfigureAwait(false);
     }
 
     /// <summary>As <see cref="RequireChildAsync(IChildAccess, HttpContext, string, AuditAction, string?)"/>, for a case (audited under its child).</summary>

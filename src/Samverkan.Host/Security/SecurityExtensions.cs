@@ -64,6 +64,7 @@ public static class SecurityExtensions
         services.TryAddSingleton(sp => new AuditReview(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<AuditReview>>()));
         services.TryAddSingleton<IChildConsents, ActorStateChildConsents>();
         services.TryAddSingleton<IChildAccess, ChildAccessService>();
+        services.TryAddSingleton<WriteScope>();
         services.TryAddSingleton<DevUserDirectory>();
         services.AddExceptionHandler<SecurityExceptionHandler>();
         services.AddHostedService<SecurityStartupService>();
