@@ -137,11 +137,11 @@ public static class AbsenceApi
         Date = item.Date,
         CalendarEventId = item.CalendarEventId,
         OfferedMinutes = item.OfferedMinutes,
-        AttendedMinutes = item.AttendanceMinutes,
-        ExcusedMinutes = item.ValidAbsenceMinutes,
-        UnexcusedMinutes = item.InvalidAbsenceMinutes,
-        OtherMinutes = item.OtherAttendanceMinutes,
-        ReportedAt = item.ReportedTimestamp,
+        AttendanceMinutes = item.AttendanceMinutes,
+        ValidAbsenceMinutes = item.ValidAbsenceMinutes,
+        InvalidAbsenceMinutes = item.InvalidAbsenceMinutes,
+        OtherAttendanceMinutes = item.OtherAttendanceMinutes,
+        ReportedTimestamp = item.ReportedTimestamp,
     };
 
     /// <summary>Unknown schools and pupils not enrolled at the school on the day are refused per item.</summary>
