@@ -174,17 +174,33 @@ public sealed class HostTests(PostgresServerFixture postgres)
         (await ProblemJson.ReadAsync(response)).GetProperty("status").GetInt32().ShouldBe(400);
     }
 
-    [Fact]
-    public async Task WrongContentType_Gets415ProblemDetails()
+    /// <summary>
+    /// Both ways to a 415 give one problem body: routing answers a Content-Type the endpoint does not accept with a bare
+    /// 415 (written by the status-code pages), while a body without any Content-Type reaches binding, which throws.
+    /// </summary>
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task WrongOrMissingContentType_Gets415_WithTheSameProblemBody(string? contentType)
     {
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
         await using var factory = new SamverkanHostFactory(database.ConnectionString);
         using var client = factory.CreateClient();
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("name=x"));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
 
-        var response = await client.PostAsync("/test/echo", new StringContent("name=x", Encoding.UTF8, "text/plain"), Token);
+        var response = await client.PostAsync("/test/echo", content, Token);
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
-        (await ProblemJson.ReadAsync(response)).GetProperty("status").GetInt32().ShouldBe(415);
+        var problem = await ProblemJson.ReadAsync(response);
+        problem.GetProperty("status").GetInt32().ShouldBe(415);
+        problem.GetProperty("type").GetString().ShouldBe("https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16");
+        problem.GetProperty("title").GetString().ShouldBe("Unsupported media type");
+        problem.GetProperty("detail").GetString().ShouldBe("Send the request body as application/json.");
+        problem.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Samverkan.Domain.Calendar;
-using Samverkan.Domain.Common;
 
 namespace Samverkan.Domain.Absence;
 
@@ -79,7 +78,7 @@ public sealed record AbsenceRecord
             var errors = AbsenceValidation.Validate(registration, now);
             if (errors.IsEmpty && registration.Date < openFrom)
             {
-                errors = [new FieldError("date", "OutsideCorrectionHorizon", $"Registrations before {openFrom:yyyy-MM-dd} are no longer accepted; that part of the record is sealed.")];
+                errors = [AbsenceValidation.OutsideCorrectionHorizon(openFrom)];
             }
 
             if (!errors.IsEmpty)
@@ -136,6 +135,41 @@ public sealed record AbsenceRecord
         }
 
         return new AbsenceApplyResult(new AbsenceRecord { Days = result.ToImmutable() }, outcomes.ToImmutable());
+    }
+
+    /// <summary>
+    /// What applying each of <paramref name="registrations"/> would make of it, without applying: <c>Added</c> (its key
+    /// is not recorded in the open part of the record), <c>Replaced</c> (a correction: its <c>reportedAt</c> is later than
+    /// the recorded version's), <c>Unchanged</c> (the recorded version again) or <c>Superseded</c> (stale: not later
+    /// than the recorded version, with other figures). Stricter than <see cref="Apply"/> on ties: a version with the
+    /// same time is never a correction here, while <see cref="Apply"/> orders ties by content so that racing deliveries
+    /// converge. The ingest edge answers with this and sends only what is added or replaced.
+    /// </summary>
+    public ImmutableArray<RegistrationOutcomeKind> Classify(IReadOnlyList<AbsenceRegistration> registrations, AbsenceRecordPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(registrations);
+        ArgumentNullException.ThrowIfNull(policy);
+        var openFrom = policy.OpenFrom(SwedishTime.DateOf(now));
+        var recorded = new Dictionary<string, (AbsenceEntry Entry, DateOnly Date)>(StringComparer.Ordinal);
+        foreach (var day in Days.Where(d => !d.Sealed && d.Date >= openFrom))
+        {
+            foreach (var entry in day.Entries)
+            {
+                recorded[entry.Key] = (entry, day.Date);
+            }
+        }
+
+        var kinds = ImmutableArray.CreateBuilder<RegistrationOutcomeKind>(registrations.Count);
+        foreach (var registration in registrations)
+        {
+            var candidate = AbsenceEntry.From(registration);
+            kinds.Add(!recorded.TryGetValue(candidate.Key, out var existing) ? RegistrationOutcomeKind.Added
+                : candidate.Version > existing.Entry.Version ? RegistrationOutcomeKind.Replaced
+                : candidate == existing.Entry && registration.Date == existing.Date ? RegistrationOutcomeKind.Unchanged
+                : RegistrationOutcomeKind.Superseded);
+        }
+
+        return kinds.MoveToImmutable();
     }
 
     private int IndexOf(DateOnly date)

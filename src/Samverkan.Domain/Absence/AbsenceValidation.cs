@@ -11,7 +11,11 @@ public sealed record AbsenceValidationResult(AbsenceRegistration? Registration, 
     public bool IsValid => Registration is not null;
 }
 
-/// <summary>Pure validation of absence registrations. Field names are the JSON (camelCase) names.</summary>
+/// <summary>
+/// Pure validation of absence registrations. Field names are the client's JSON (camelCase) names, those of
+/// SS 12000's <c>Attendance</c> (<c>attendanceMinutes</c>, <c>validAbsenceMinutes</c>, <c>invalidAbsenceMinutes</c>,
+/// <c>otherAttendanceMinutes</c>, <c>reportedTimestamp</c>), also for an already typed registration.
+/// </summary>
 public static class AbsenceValidation
 {
     /// <summary>The longest offered time of one registration (a whole day).</summary>
@@ -22,11 +26,14 @@ public static class AbsenceValidation
 
     /// <summary>
     /// Validates an input: required fields (source, sourceId, pupil, school, date, offeredMinutes,
-    /// reportedAt); minutes not negative; attended + excused + unexcused + other not above offered;
-    /// the date not after today (Swedish date of <paramref name="now"/>); reportedAt not in the future.
-    /// Missing attended/excused/unexcused/other minutes are read as 0, as SS 12000 makes them optional.
+    /// reportedTimestamp); minutes not negative; attendance + valid absence + invalid absence + other attendance
+    /// equal to the offered minutes (SS 12000's four parts share out the pupil's time of the lesson, so in a
+    /// reported lesson every offered minute is exactly one of them); the date not after today (Swedish date of
+    /// <paramref name="now"/>) and not before the correction horizon of <paramref name="policy"/> (the child's
+    /// record refuses older dates); reportedTimestamp not in the future. Missing attendance/absence/other minutes
+    /// are read as 0, as SS 12000 makes them optional.
     /// </summary>
-    public static AbsenceValidationResult Validate(AbsenceRegistrationInput input, DateTimeOffset now)
+    public static AbsenceValidationResult Validate(AbsenceRegistrationInput input, DateTimeOffset now, AbsenceRecordPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = ImmutableArray.CreateBuilder<FieldError>();
@@ -46,15 +53,19 @@ public static class AbsenceValidation
         {
             errors.Add(Missing("date"));
         }
+        else if ((policy ?? AbsenceRecordPolicy.Default).OpenFrom(SwedishTime.DateOf(now)) is var openFrom && input.Date < openFrom)
+        {
+            errors.Add(OutsideCorrectionHorizon(openFrom));
+        }
 
         if (input.OfferedMinutes is null)
         {
             errors.Add(Missing("offeredMinutes"));
         }
 
-        if (input.ReportedAt is null)
+        if (input.ReportedTimestamp is null)
         {
-            errors.Add(Missing("reportedAt"));
+            errors.Add(Missing("reportedTimestamp"));
         }
 
         if (input.CalendarEventId is not null && !StringIds.IsValid(input.CalendarEventId))
@@ -65,11 +76,8 @@ public static class AbsenceValidation
         CheckValues(
             input.Date,
             input.OfferedMinutes,
-            input.AttendedMinutes ?? 0,
-            input.ExcusedMinutes ?? 0,
-            input.UnexcusedMinutes ?? 0,
-            input.OtherMinutes ?? 0,
-            input.ReportedAt,
+            new Minutes(input.AttendanceMinutes ?? 0, input.ValidAbsenceMinutes ?? 0, input.InvalidAbsenceMinutes ?? 0, input.OtherAttendanceMinutes ?? 0),
+            input.ReportedTimestamp,
             now,
             errors);
 
@@ -86,15 +94,15 @@ public static class AbsenceValidation
             input.Date!.Value,
             input.CalendarEventId,
             input.OfferedMinutes!.Value,
-            input.AttendedMinutes ?? 0,
-            input.ExcusedMinutes ?? 0,
-            input.UnexcusedMinutes ?? 0,
-            input.OtherMinutes ?? 0,
-            input.ReportedAt!.Value);
+            input.AttendanceMinutes ?? 0,
+            input.ValidAbsenceMinutes ?? 0,
+            input.InvalidAbsenceMinutes ?? 0,
+            input.OtherAttendanceMinutes ?? 0,
+            input.ReportedTimestamp!.Value);
         return new AbsenceValidationResult(registration, []);
     }
 
-    /// <summary>The same checks on an already typed registration (decisions re-check their input).</summary>
+    /// <summary>The same checks on an already typed registration (decisions re-check their input); the record checks its own horizon.</summary>
     public static ImmutableArray<FieldError> Validate(AbsenceRegistration registration, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -119,23 +127,21 @@ public static class AbsenceValidation
         CheckValues(
             registration.Date == default ? null : registration.Date,
             registration.OfferedMinutes,
-            registration.AttendedMinutes,
-            registration.ExcusedMinutes,
-            registration.UnexcusedMinutes,
-            registration.OtherMinutes,
+            new Minutes(registration.AttendedMinutes, registration.ExcusedMinutes, registration.UnexcusedMinutes, registration.OtherMinutes),
             registration.ReportedAt == default ? null : registration.ReportedAt,
             now,
             errors);
         return errors.ToImmutable();
     }
 
+    /// <summary>The refusal of a date before the correction horizon (<paramref name="openFrom"/>): that part of the record is sealed.</summary>
+    public static FieldError OutsideCorrectionHorizon(DateOnly openFrom) =>
+        new("date", "OutsideCorrectionHorizon", $"Registrations before {openFrom:yyyy-MM-dd} are no longer accepted; that part of the record is sealed.");
+
     private static void CheckValues(
         DateOnly? date,
         int? offered,
-        int attended,
-        int excused,
-        int unexcused,
-        int other,
+        Minutes minutes,
         DateTimeOffset? reportedAt,
         DateTimeOffset now,
         ImmutableArray<FieldError>.Builder errors)
@@ -148,11 +154,15 @@ public static class AbsenceValidation
 
         if (reportedAt is { } r && r > now + ClockSkewTolerance)
         {
-            errors.Add(new FieldError("reportedAt", "InFuture", "The reported time is in the future."));
+            errors.Add(new FieldError("reportedTimestamp", "InFuture", "The reported time is in the future."));
         }
 
         var negative = false;
-        foreach (var (value, field) in new[] { (offered ?? 0, "offeredMinutes"), (attended, "attendedMinutes"), (excused, "excusedMinutes"), (unexcused, "unexcusedMinutes"), (other, "otherMinutes") })
+        foreach (var (value, field) in new[]
+                 {
+                     (offered ?? 0, "offeredMinutes"), (minutes.Attendance, "attendanceMinutes"), (minutes.ValidAbsence, "validAbsenceMinutes"),
+                     (minutes.InvalidAbsence, "invalidAbsenceMinutes"), (minutes.OtherAttendance, "otherAttendanceMinutes"),
+                 })
         {
             if (value < 0)
             {
@@ -166,13 +176,14 @@ public static class AbsenceValidation
             errors.Add(new FieldError("offeredMinutes", "TooLarge", $"At most {MaxOfferedMinutes} minutes can be offered in one registration."));
         }
 
-        var sum = (long)attended + excused + unexcused + other;
-        if (!negative && offered is { } o && sum > o)
+        var sum = minutes.Sum;
+        if (!negative && offered is { } o && sum != o)
         {
             errors.Add(new FieldError(
                 "offeredMinutes",
-                "MinutesExceedOffered",
-                $"attended ({attended}) + excused ({excused}) + unexcused ({unexcused}) + other ({other}) = {sum} exceeds the offered {o} minutes."));
+                sum > o ? "MinutesExceedOffered" : "MinutesBelowOffered",
+                $"attendanceMinutes ({minutes.Attendance}) + validAbsenceMinutes ({minutes.ValidAbsence}) + invalidAbsenceMinutes ({minutes.InvalidAbsence}) "
+                + $"+ otherAttendanceMinutes ({minutes.OtherAttendance}) = {sum} must equal the offered {o} minutes."));
         }
     }
 
@@ -189,4 +200,10 @@ public static class AbsenceValidation
     }
 
     private static FieldError Missing(string field) => new(field, "Required", $"{field} is required.");
+
+    /// <summary>SS 12000's four shares of the offered time.</summary>
+    private readonly record struct Minutes(int Attendance, int ValidAbsence, int InvalidAbsence, int OtherAttendance)
+    {
+        public long Sum => (long)Attendance + ValidAbsence + InvalidAbsence + OtherAttendance;
+    }
 }

@@ -11,6 +11,13 @@ public sealed record ConcernReport
     /// <summary>The longest summary accepted: the summary is a pointer, not the report itself.</summary>
     public const int MaxSummaryLength = 500;
 
+    /// <summary>
+    /// How many years back the concern's <see cref="Date"/> may be. The date is when what worried the reporter was seen;
+    /// the repeated-concern rule looks back 12 months, so two years leaves room for a late report while an older date
+    /// (a mistyped year, 1800-01-01) is refused rather than stored and shown.
+    /// </summary>
+    public const int MaxAgeYears = 2;
+
     public required ConcernId Id { get; init; }
 
     public required OrganisationId ReportingOrganisation { get; init; }
@@ -57,6 +64,10 @@ public sealed record ConcernReport
         {
             errors.Add(new FieldError("date", "InFuture", $"The date {Date:yyyy-MM-dd} is after today ({today:yyyy-MM-dd})."));
         }
+        else if (Date < EarliestDate(today))
+        {
+            errors.Add(new FieldError("date", "TooOld", $"The date {Date:yyyy-MM-dd} is more than {MaxAgeYears} years back; the earliest accepted is {EarliestDate(today):yyyy-MM-dd}."));
+        }
 
         if (string.IsNullOrWhiteSpace(Summary))
         {
@@ -74,6 +85,9 @@ public sealed record ConcernReport
 
         return errors.ToImmutable();
     }
+
+    /// <summary>The earliest <see cref="Date"/> accepted on <paramref name="today"/> (<see cref="MaxAgeYears"/> back).</summary>
+    public static DateOnly EarliestDate(DateOnly today) => today.AddYears(-MaxAgeYears);
 
     /// <summary>The concern without the reporter's identity.</summary>
     public Concern ToConcern(DateTimeOffset receivedAt) => new()

@@ -1,7 +1,10 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Samverkan.Actors;
 using Samverkan.Coordination;
@@ -31,18 +34,38 @@ public sealed record AbsenceItem(
 
 public sealed record AbsenceBatch(IReadOnlyList<AbsenceItem>? Items);
 
-/// <summary>What was durably stored: new registrations, and those seen before (a replay changes nothing).</summary>
-public sealed record IngestReceipt(int Accepted, int Duplicates);
+/// <summary>An item of a request, by its index and source id.</summary>
+public sealed record ItemReference(int Index, string SourceId);
 
 /// <summary>
-/// Absence ingest from school systems. Every item is validated at the edge (identity, minutes, dates, school, enrolment);
-/// a batch is all or nothing: either every item is stored in one transaction (202) or none is and each refused item is
-/// named (422). Idempotent: a replayed registration is a duplicate; a correction (same source id, other figures)
-/// replaces the earlier one.
+/// What became of the items, each counted once: <see cref="Accepted"/> were durably stored (new registrations and
+/// corrections); <see cref="Duplicates"/> were stored before or repeat an earlier item of the same request (a replay
+/// changes nothing); <see cref="Stale"/> were not stored because the recorded version of the same source id is as new or
+/// newer (a correction must have a later <c>reportedTimestamp</c>), named in <see cref="StaleItems"/>.
+/// Accepted + duplicates + stale is the number of items.
+/// </summary>
+public sealed record IngestReceipt(int Accepted, int Duplicates, int Stale, IReadOnlyList<ItemReference> StaleItems);
+
+/// <summary>
+/// Absence ingest from school systems. Every item is validated at the edge (identity, minutes, dates, school, enrolment,
+/// no two versions of one source id in a request); a batch is all or nothing: either every item is stored in one
+/// transaction (202) or none is and each refused item is named (422). Idempotent: a replayed registration is a
+/// duplicate; a correction (same source id, other figures, later reportedTimestamp) replaces the earlier one; one that
+/// is not later is answered as stale and not stored.
 /// </summary>
 public static class AbsenceApi
 {
     public const int MaxItemsPerBatch = 5000;
+
+    /// <summary>
+    /// The body budget of one batch item: a realistic item (GUID source ids, school id and calendar event id, a pupil
+    /// reference, every minute field and a reported timestamp with offset) is about 450 bytes as compact JSON and about
+    /// 650 indented; 800 leaves margin.
+    /// </summary>
+    public const int MaxBytesPerItem = 800;
+
+    /// <summary>The batch endpoint's own body limit (4,000,000 bytes), in place of <c>Samverkan:Http:MaxRequestBodyBytes</c>: 5,000 items fit.</summary>
+    public const long MaxBatchBodyBytes = (long)MaxItemsPerBatch * MaxBytesPerItem;
 
     private const string EnrolledSql = """
         select u.ord
@@ -52,12 +75,16 @@ public static class AbsenceApi
                           and e.from_date <= u.on_date and (e.to_date is null or e.to_date >= u.on_date))
         """;
 
+    /// <summary>The children's recorded absence, as their actors committed it (<c>actor_state</c>, serialized as <see cref="CoordinationJson"/>).</summary>
+    private const string RecordsSql = "select actor_key, state -> 'absence' from actor_state where actor_type = $1 and actor_key = any($2)";
+
     public static RouteGroupBuilder MapAbsenceApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var group = app.MapGroup("/api/v1/absences").WithTags("Absence").RequireAuthorization(SamverkanPolicies.Feed);
         group.MapPost("/", RegisterAsync).WithName("RegisterAbsence").WithSummary("Registers one absence (SS 12000 Attendance).");
-        group.MapPost("/batch", RegisterBatchAsync).WithName("RegisterAbsenceBatch").WithSummary($"Registers up to {MaxItemsPerBatch} absences, all or nothing.");
+        group.MapPost("/batch", RegisterBatchAsync).WithName("RegisterAbsenceBatch").WithSummary($"Registers up to {MaxItemsPerBatch} absences, all or nothing.")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBatchBodyBytes));
         return group;
     }
 
@@ -77,7 +104,7 @@ public static class AbsenceApi
         }
 
         return batch.Items.Count > MaxItemsPerBatch
-            ? Task.FromResult<Results<Accepted<IngestReceipt>, ProblemHttpResult>>(ApiProblems.TooMany("registrations", MaxItemsPerBatch))
+            ? Task.FromResult<Results<Accepted<IngestReceipt>, ProblemHttpResult>>(ApiProblems.TooMany("items", "registrations", MaxItemsPerBatch))
             : StoreAsync(batch.Items, http.GetCaller(), identity, scope, database, actors, time, cancellationToken);
     }
 
@@ -112,21 +139,30 @@ public static class AbsenceApi
             registrations[i] = keyError is null ? validated.Registration : null;
         }
 
+        var repeats = RepeatsInBatch(registrations, errors);
         await CheckRosterAsync(registrations, items, errors, caller, scope, database, cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0)
         {
             return ApiProblems.InvalidItems(errors);
         }
 
+        // Each registration once, answered against the recorded versions: only what is new or a correction is sent.
+        var unique = registrations.Select((r, i) => (Registration: r!, Index: i)).Where(x => !repeats.Contains(x.Index)).ToList();
+        var kinds = await ClassifyAsync([.. unique.Select(u => u.Registration)], database, now, cancellationToken).ConfigureAwait(false);
+        var stale = unique.Where((u, i) => kinds[i] == RegistrationOutcomeKind.Superseded).Select(u => new ItemReference(u.Index, u.Registration.SourceId)).ToList();
+        var known = kinds.Count(k => k == RegistrationOutcomeKind.Unchanged);
+
         // One message per child, keyed by its registrations' content: a replayed batch is a duplicate; a correction is not.
-        var messages = registrations
-            .Select(r => r!)
+        var messages = unique
+            .Where((u, i) => kinds[i] is RegistrationOutcomeKind.Added or RegistrationOutcomeKind.Replaced)
+            .Select(u => u.Registration)
             .GroupBy(r => r.Pupil)
             .Select(g => new ActorMessage(CoordinationActors.ChildOf(g.Key), new RegisterAbsences([.. g]), DeduplicationKey(g)))
             .ToList();
-        var outcomes = await actors.SendBatchAsync(messages, cancellationToken).ConfigureAwait(false);
-        var duplicates = messages.Where((m, i) => outcomes[i] == SendOutcome.Duplicate).Sum(m => ((RegisterAbsences)m.Message).Registrations.Length);
-        return TypedResults.Accepted((string?)null, new IngestReceipt(items.Count - duplicates, duplicates));
+        var outcomes = messages.Count == 0 ? [] : await actors.SendBatchAsync(messages, cancellationToken).ConfigureAwait(false);
+        var sent = messages.Sum(m => ((RegisterAbsences)m.Message).Registrations.Length);
+        var replayed = messages.Where((m, i) => outcomes[i] == SendOutcome.Duplicate).Sum(m => ((RegisterAbsences)m.Message).Registrations.Length);
+        return TypedResults.Accepted((string?)null, new IngestReceipt(sent - replayed, repeats.Count + known + replayed, stale.Count, stale));
     }
 
     private static AbsenceRegistrationInput ToInput(AbsenceItem item, PseudonymousKey? key) => new()
@@ -138,12 +174,80 @@ public static class AbsenceApi
         Date = item.Date,
         CalendarEventId = item.CalendarEventId,
         OfferedMinutes = item.OfferedMinutes,
-        AttendedMinutes = item.AttendanceMinutes,
-        ExcusedMinutes = item.ValidAbsenceMinutes,
-        UnexcusedMinutes = item.InvalidAbsenceMinutes,
-        OtherMinutes = item.OtherAttendanceMinutes,
-        ReportedAt = item.ReportedTimestamp,
+        AttendanceMinutes = item.AttendanceMinutes,
+        ValidAbsenceMinutes = item.ValidAbsenceMinutes,
+        InvalidAbsenceMinutes = item.InvalidAbsenceMinutes,
+        OtherAttendanceMinutes = item.OtherAttendanceMinutes,
+        ReportedTimestamp = item.ReportedTimestamp,
     };
+
+    /// <summary>
+    /// Items that repeat an earlier item of the request: an identical repeat is returned (counted once, as a duplicate);
+    /// one with the same source and source id but other figures is refused, naming both indexes.
+    /// </summary>
+    private static HashSet<int> RepeatsInBatch(AbsenceRegistration?[] registrations, List<ItemError> errors)
+    {
+        var first = new Dictionary<(string Source, string SourceId), int>();
+        var repeats = new HashSet<int>();
+        var conflicting = new HashSet<int>();
+        for (var i = 0; i < registrations.Length; i++)
+        {
+            if (registrations[i] is not { } registration || first.TryAdd((registration.Source, registration.SourceId), i))
+            {
+                continue;
+            }
+
+            var earlier = first[(registration.Source, registration.SourceId)];
+            if (registrations[earlier] == registration)
+            {
+                repeats.Add(i);
+                continue;
+            }
+
+            var message = $"Items {earlier} and {i} have the same source and sourceId but other figures; send one version of a registration per request.";
+            if (conflicting.Add(earlier))
+            {
+                errors.Add(new ItemError(earlier, registration.SourceId, "sourceId", "ConflictingVersionsInRequest", message));
+            }
+
+            errors.Add(new ItemError(i, registration.SourceId, "sourceId", "ConflictingVersionsInRequest", message));
+        }
+
+        return repeats;
+    }
+
+    /// <summary>What the recorded versions make of each registration (<see cref="AbsenceRecord.Classify"/>); a child without a record adds them all.</summary>
+    private static async Task<ImmutableArray<RegistrationOutcomeKind>> ClassifyAsync(
+        IReadOnlyList<AbsenceRegistration> registrations, NpgsqlDataSource database, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var records = new Dictionary<string, AbsenceRecord>(StringComparer.Ordinal);
+        await using (var command = database.CreateCommand(RecordsSql))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = CoordinationActors.Child });
+            command.Parameters.Add(new NpgsqlParameter { Value = registrations.Select(r => r.Pupil.Value).Distinct().ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await reader.IsDBNullAsync(1, cancellationToken).ConfigureAwait(false))
+                {
+                    records[reader.GetString(0)] = JsonSerializer.Deserialize<AbsenceRecord>(reader.GetString(1), CoordinationJson.Options)!;
+                }
+            }
+        }
+
+        var kinds = new RegistrationOutcomeKind[registrations.Count];
+        foreach (var child in registrations.Select((r, i) => (Registration: r, Index: i)).GroupBy(x => x.Registration.Pupil.Value))
+        {
+            var record = records.GetValueOrDefault(child.Key, AbsenceRecord.Empty);
+            var classified = record.Classify([.. child.Select(x => x.Registration)], AbsenceRecordPolicy.Default, now);
+            foreach (var (item, kind) in child.Zip(classified))
+            {
+                kinds[item.Index] = kind;
+            }
+        }
+
+        return [.. kinds];
+    }
 
     /// <summary>
     /// Schools the feed may not post for (unknown, or another organiser's: answered alike, before anything about the pupil

@@ -24,11 +24,16 @@ public static class ApiProblems
             statusCode: StatusCodes.Status422UnprocessableEntity,
             extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new ItemError(null, null, e.Field, e.Code, e.Message)).ToList() });
 
-    public static ProblemHttpResult TooMany(string what, int max) =>
+    /// <summary>
+    /// 422: more items in <paramref name="field"/> than a request may carry. A count, not a size: 413 is for bodies
+    /// over the byte limit, which an endpoint sizes so that the largest allowed count fits.
+    /// </summary>
+    public static ProblemHttpResult TooMany(string field, string what, int max) =>
         TypedResults.Problem(
             title: "Too many items",
             detail: $"A request carries at most {max} {what}; split the batch.",
-            statusCode: StatusCodes.Status413PayloadTooLarge);
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            extensions: new Dictionary<string, object?> { ["errors"] = new[] { new ItemError(null, null, field, "TooMany", $"At most {max} {what} per request.") } });
 
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(title: $"No such {what}", statusCode: StatusCodes.Status404NotFound);

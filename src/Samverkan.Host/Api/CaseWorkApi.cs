@@ -114,7 +114,7 @@ public static class CaseWorkApi
 
         if ((request.Attendees?.Count ?? 0) > MaxAttendees || (request.Decisions?.Count ?? 0) > MaxDecisions)
         {
-            return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.TooMany("attendees or decisions", Math.Max(MaxAttendees, MaxDecisions)));
+            return Task.FromResult<Results<Ok<CaseWorkReceipt>, ProblemHttpResult>>(ApiProblems.TooMany((request.Attendees?.Count ?? 0) > MaxAttendees ? "attendees" : "decisions", "attendees or decisions", Math.Max(MaxAttendees, MaxDecisions)));
         }
 
         return SendAsync(caseId, CaseWorkRequests.MeetingHeld(meetingId, request), http, actors, database, $"meeting-held-{meetingId}", cancellationToken);

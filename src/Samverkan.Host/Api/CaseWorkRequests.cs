@@ -59,7 +59,7 @@ public static class CaseWorkRequests
         return CaseWorkCommand.Of(by => new ScheduleCaseMeeting(request.At, request.Purpose, by));
     }
 
-    /// <summary>A held meeting (the caller checks the number of attendees and decisions first: too many is 413, not 422).</summary>
+    /// <summary>A held meeting (the caller checks the number of attendees and decisions first: too many is refused there with 422).</summary>
     public static CaseWorkCommand MeetingHeld(string meetingId, MeetingHeldRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -113,7 +113,7 @@ public static class ChildCaseWorkApi
         var participants = request.Participants ?? [];
         if (participants.Count > CaseWorkApi.MaxAttendees)
         {
-            return ApiProblems.TooMany("participants", CaseWorkApi.MaxAttendees);
+            return ApiProblems.TooMany("participants", "participants", CaseWorkApi.MaxAttendees);
         }
 
         var errors = new List<FieldError>();

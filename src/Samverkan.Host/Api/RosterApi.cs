@@ -178,7 +178,7 @@ public static class RosterApi
 
         if (count > MaxRosterItems)
         {
-            return ApiProblems.TooMany("roster items", MaxRosterItems);
+            return ApiProblems.TooMany("items", "roster items", MaxRosterItems);
         }
 
         var results = new List<RosterItemResult>(count);

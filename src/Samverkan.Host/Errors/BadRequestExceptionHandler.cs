@@ -28,16 +28,36 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
     /// <summary>A fixed description per kind of error: the exception's own text may quote the request.</summary>
     internal static ProblemDetails? Describe(Exception exception) => exception switch
     {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
-            StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body is larger than this endpoint accepts."),
-        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problem(
-            StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the request body as application/json."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType } bad => Problem(bad.StatusCode),
         BadHttpRequestException { InnerException: JsonException } or JsonException => Problem(
             StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON of the expected shape."),
         BadHttpRequestException bad => Problem(
             bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest,
             "Bad request",
             "The request could not be read: check the route, query and body against the OpenAPI description."),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Gives a 413 or 415 <paramref name="problem"/> the one fixed description of its status, however it arose: thrown
+    /// while binding (above) or answered as a bare status code (routing answers 415 itself when the Content-Type is not
+    /// one the endpoint accepts, and the status-code pages then write the problem).
+    /// </summary>
+    internal static void Describe(ProblemDetails problem)
+    {
+        if (problem.Status is { } status && Problem(status) is { } fixedProblem)
+        {
+            problem.Type = fixedProblem.Type;
+            problem.Title = fixedProblem.Title;
+            problem.Detail = fixedProblem.Detail;
+        }
+    }
+
+    /// <summary>The fixed problem of a request-level status that has one (413, 415); otherwise null.</summary>
+    private static ProblemDetails? Problem(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => Problem(status, "Request body too large", "The request body is larger than this endpoint accepts."),
+        StatusCodes.Status415UnsupportedMediaType => Problem(status, "Unsupported media type", "Send the request body as application/json."),
         _ => null,
     };
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public static class ProblemDetailsExtensions
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
+            // One description per request error, whichever path answered it (a thrown bad request or a bare status code).
+            BadRequestExceptionHandler.Describe(context.ProblemDetails);
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
 
@@ -48,10 +51,16 @@ public static class ProblemDetailsExtensions
         return app;
     }
 
-    /// <summary>A declared Content-Length above the limit is refused before anything reads the body.</summary>
+    /// <summary>
+    /// A declared Content-Length above the limit is refused before anything reads the body. The limit is the endpoint's
+    /// own (<see cref="IRequestSizeLimitMetadata"/>, e.g. the absence batch) or else <see cref="HttpLimitsOptions.MaxRequestBodyBytes"/>;
+    /// routing has run, so the endpoint is known.
+    /// </summary>
     private static Task RejectTooLargeBodies(HttpContext context, RequestDelegate next)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<HttpLimitsOptions>>().Value.MaxRequestBodyBytes;
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { MaxRequestBodySize: { } own }
+            ? own
+            : context.RequestServices.GetRequiredService<IOptions<HttpLimitsOptions>>().Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);

@@ -35,6 +35,27 @@ public class AbsenceRecordTests
     }
 
     [Fact]
+    public void Classify_NamesWhatApplyingWouldDo_AndCallsANotNewerVersionWithOtherFiguresStale()
+    {
+        var record = Apply(AbsenceRecord.Empty, Registration(Key(), "2025-10-06", unexcused: 300, id: "a1", reportedAt: "2025-10-06 09:00")).Record;
+
+        var kinds = record.Classify(
+            [
+                Registration(Key(), "2025-10-06", offered: 60, id: "new"),
+                Registration(Key(), "2025-10-06", excused: 300, id: "a1", reportedAt: "2025-10-07 09:00"),
+                Registration(Key(), "2025-10-06", unexcused: 300, id: "a1", reportedAt: "2025-10-06 09:00"),
+                Registration(Key(), "2025-10-06", excused: 300, id: "a1", reportedAt: "2025-10-06 09:00"),
+                Registration(Key(), "2025-10-06", excused: 300, id: "a1", reportedAt: "2025-10-05 09:00"),
+            ],
+            Policy,
+            Now);
+
+        kinds.ShouldBe([RegistrationOutcomeKind.Added, RegistrationOutcomeKind.Replaced, RegistrationOutcomeKind.Unchanged, RegistrationOutcomeKind.Superseded, RegistrationOutcomeKind.Superseded]);
+        record.Apply([Registration(Key(), "2025-10-06", excused: 300, id: "a1", reportedAt: "2025-10-05 09:00")], Policy, Now).Outcomes.Single().Kind
+            .ShouldBe(RegistrationOutcomeKind.Superseded, "an older version changes nothing when applied either");
+    }
+
+    [Fact]
     public void Apply_AnOlderVersionArrivingLateIsIgnored()
     {
         var newer = Apply(AbsenceRecord.Empty, Registration(Key(), "2025-10-06", excused: 300, id: "a1", reportedAt: "2025-10-07 09:00")).Record;

@@ -16,11 +16,11 @@ public class AbsenceValidationTests
         Date = D("2025-09-17"),
         CalendarEventId = "lesson-1",
         OfferedMinutes = 60,
-        AttendedMinutes = 20,
-        ExcusedMinutes = 10,
-        UnexcusedMinutes = 20,
-        OtherMinutes = 10,
-        ReportedAt = At("2025-09-17 09:00"),
+        AttendanceMinutes = 20,
+        ValidAbsenceMinutes = 10,
+        InvalidAbsenceMinutes = 20,
+        OtherAttendanceMinutes = 10,
+        ReportedTimestamp = At("2025-09-17 09:00"),
     };
 
     public static TheoryData<string, Func<AbsenceRegistrationInput, AbsenceRegistrationInput>, string, string> InvalidCases => new()
@@ -31,16 +31,20 @@ public class AbsenceValidationTests
         { "missing school", i => i with { School = null }, "school", "Required" },
         { "missing date", i => i with { Date = null }, "date", "Required" },
         { "missing offered", i => i with { OfferedMinutes = null }, "offeredMinutes", "Required" },
-        { "missing reported time", i => i with { ReportedAt = null }, "reportedAt", "Required" },
+        { "missing reported time", i => i with { ReportedTimestamp = null }, "reportedTimestamp", "Required" },
         { "negative offered", i => i with { OfferedMinutes = -1 }, "offeredMinutes", "Negative" },
-        { "negative attended", i => i with { AttendedMinutes = -5 }, "attendedMinutes", "Negative" },
-        { "negative excused", i => i with { ExcusedMinutes = -5 }, "excusedMinutes", "Negative" },
-        { "negative unexcused", i => i with { UnexcusedMinutes = -5 }, "unexcusedMinutes", "Negative" },
-        { "negative other", i => i with { OtherMinutes = -5 }, "otherMinutes", "Negative" },
-        { "one minute too many", i => i with { OtherMinutes = 11 }, "offeredMinutes", "MinutesExceedOffered" },
-        { "more than a day", i => i with { OfferedMinutes = 1441, AttendedMinutes = 0, ExcusedMinutes = 0, UnexcusedMinutes = 0, OtherMinutes = 0 }, "offeredMinutes", "TooLarge" },
+        { "negative attendance", i => i with { AttendanceMinutes = -5 }, "attendanceMinutes", "Negative" },
+        { "negative valid absence", i => i with { ValidAbsenceMinutes = -5 }, "validAbsenceMinutes", "Negative" },
+        { "negative invalid absence", i => i with { InvalidAbsenceMinutes = -5 }, "invalidAbsenceMinutes", "Negative" },
+        { "negative other attendance", i => i with { OtherAttendanceMinutes = -5 }, "otherAttendanceMinutes", "Negative" },
+        { "one minute too many", i => i with { OtherAttendanceMinutes = 11 }, "offeredMinutes", "MinutesExceedOffered" },
+        { "one minute unaccounted for", i => i with { OtherAttendanceMinutes = 9 }, "offeredMinutes", "MinutesBelowOffered" },
+        { "only offered minutes: nothing reported", i => i with { AttendanceMinutes = null, ValidAbsenceMinutes = null, InvalidAbsenceMinutes = null, OtherAttendanceMinutes = null }, "offeredMinutes", "MinutesBelowOffered" },
+        { "a day before the correction horizon", i => i with { Date = D("2025-08-05") }, "date", "OutsideCorrectionHorizon" },
+        { "far in the past", i => i with { Date = D("1800-01-01") }, "date", "OutsideCorrectionHorizon" },
+        { "more than a day", i => i with { OfferedMinutes = 1441, AttendanceMinutes = 0, ValidAbsenceMinutes = 0, InvalidAbsenceMinutes = 0, OtherAttendanceMinutes = 0 }, "offeredMinutes", "TooLarge" },
         { "tomorrow", i => i with { Date = D("2025-09-18") }, "date", "InFuture" },
-        { "reported six minutes ahead", i => i with { ReportedAt = Now.AddMinutes(6) }, "reportedAt", "InFuture" },
+        { "reported six minutes ahead", i => i with { ReportedTimestamp = Now.AddMinutes(6) }, "reportedTimestamp", "InFuture" },
         { "blank calendar event", i => i with { CalendarEventId = "" }, "calendarEventId", "Invalid" },
     };
 
@@ -57,10 +61,11 @@ public class AbsenceValidationTests
     public static TheoryData<string, Func<AbsenceRegistrationInput, AbsenceRegistrationInput>> ValidCases => new()
     {
         { "minutes add up to exactly the offered time", i => i },
-        { "today late in the evening", i => i with { ReportedAt = Now } },
-        { "reported within the clock-skew tolerance", i => i with { ReportedAt = Now.AddMinutes(5) } },
-        { "optional minutes missing read as zero", i => i with { AttendedMinutes = null, ExcusedMinutes = null, UnexcusedMinutes = null, OtherMinutes = null } },
-        { "a withdrawal: nothing offered", i => i with { OfferedMinutes = 0, AttendedMinutes = 0, ExcusedMinutes = 0, UnexcusedMinutes = 0, OtherMinutes = 0 } },
+        { "today late in the evening", i => i with { ReportedTimestamp = Now } },
+        { "reported within the clock-skew tolerance", i => i with { ReportedTimestamp = Now.AddMinutes(5) } },
+        { "optional minutes missing read as zero", i => i with { AttendanceMinutes = null, ValidAbsenceMinutes = 60, InvalidAbsenceMinutes = null, OtherAttendanceMinutes = null } },
+        { "the first day of the correction horizon", i => i with { Date = D("2025-08-06"), ReportedTimestamp = At("2025-08-06 16:00") } },
+        { "a withdrawal: nothing offered", i => i with { OfferedMinutes = 0, AttendanceMinutes = 0, ValidAbsenceMinutes = 0, InvalidAbsenceMinutes = 0, OtherAttendanceMinutes = 0 } },
         { "a per-day registration without a lesson", i => i with { CalendarEventId = null } },
     };
 
@@ -79,7 +84,7 @@ public class AbsenceValidationTests
     {
         var result = AbsenceValidation.Validate(new AbsenceRegistrationInput(), Now);
 
-        result.Errors.Select(e => e.Field).ShouldBe(["source", "sourceId", "pupil", "school", "date", "offeredMinutes", "reportedAt"], ignoreOrder: true);
+        result.Errors.Select(e => e.Field).ShouldBe(["source", "sourceId", "pupil", "school", "date", "offeredMinutes", "reportedTimestamp"], ignoreOrder: true);
     }
 
     [Fact]
