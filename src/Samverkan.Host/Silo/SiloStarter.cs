@@ -14,6 +14,7 @@ internal sealed partial class SiloStarter(Orleans.Runtime.Silo silo, NpgsqlDataS
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan AbandonedStop = TimeSpan.FromSeconds(5);
 
     private volatile bool _started;
 
@@ -68,16 +69,24 @@ internal sealed partial class SiloStarter(Orleans.Runtime.Silo silo, NpgsqlDataS
         // Leaving the cluster gracefully needs the membership table; without the database, stop at once (the survivors
         // declare this silo dead by its missed probes, as for a crash).
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var budget = AbandonedStop;
         if (await DatabaseAnswersAsync(cancellationToken).ConfigureAwait(false))
         {
             bounded.CancelAfter(GracefulStop);
+            budget += GracefulStop;
         }
         else
         {
             await bounded.CancelAsync().ConfigureAwait(false);
         }
 
-        await silo.StopAsync(bounded.Token).ConfigureAwait(false);
+        // Measured: with the database gone even the non-graceful stop waits two minutes inside Orleans; past the budget
+        // this node stops serving without waiting for it (the survivors treat it as crashed).
+        var stopping = silo.StopAsync(bounded.Token);
+        if (await Task.WhenAny(stopping, Task.Delay(budget, CancellationToken.None)).ConfigureAwait(false) != stopping)
+        {
+            Log.StopAbandoned(logger);
+        }
     }
 
     private async Task<bool> SchemaReadyAsync(CancellationToken cancellationToken)
@@ -117,5 +126,8 @@ internal sealed partial class SiloStarter(Orleans.Runtime.Silo silo, NpgsqlDataS
 
         [LoggerMessage(4601, LogLevel.Information, "The silo started and joined the cluster")]
         public static partial void Started(ILogger logger);
+
+        [LoggerMessage(4602, LogLevel.Warning, "The silo did not stop within its budget; the node stops without waiting for it")]
+        public static partial void StopAbandoned(ILogger logger);
     }
 }
