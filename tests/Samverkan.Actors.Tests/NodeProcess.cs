@@ -52,7 +52,7 @@ internal sealed class NodeProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await node._ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await node._ready.Task.WaitAsync(TimeSpan.FromMinutes(2));
         }
         catch
         {
@@ -79,7 +79,7 @@ internal sealed class NodeProcess : IAsyncDisposable
         }
 
         await SignalAsync("TERM");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await _process.WaitForExitAsync(timeout.Token);
     }
 

@@ -178,7 +178,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
 
             foreach (var (staff, stream) in streams)
             {
-                var alert = await stream.NextOfAsync("alert", TimeSpan.FromSeconds(10));
+                var alert = await stream.NextOfAsync("alert", TimeSpan.FromSeconds(60));
                 alert.Json.GetProperty("alertKey").GetString().ShouldBe($"x/{staff}");
                 (await stream.UntilKeepAliveAsync()).ShouldBeEmpty();
             }
@@ -299,7 +299,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await host.DeliverAsync("karin", $"l-{i}");
-            (await stream.NextOfAsync("alert", TimeSpan.FromSeconds(5))).Json.GetProperty("alertKey").GetString().ShouldBe($"l-{i}");
+            (await stream.NextOfAsync("alert", TimeSpan.FromSeconds(30))).Json.GetProperty("alertKey").GetString().ShouldBe($"l-{i}");
             latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 

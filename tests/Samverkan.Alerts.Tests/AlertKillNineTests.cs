@@ -136,7 +136,7 @@ public sealed class AlertKillNineTests(PostgresServerFixture postgres, ITestOutp
         var events = new List<SseEvent>();
         while (events.Count < count)
         {
-            events.Add(await stream.NextOfAsync("alert", TimeSpan.FromSeconds(20)));
+            events.Add(await stream.NextOfAsync("alert", TimeSpan.FromSeconds(90)));
         }
 
         return events;
@@ -167,7 +167,7 @@ public sealed class AlertKillNineTests(PostgresServerFixture postgres, ITestOutp
             ["Samverkan__RateLimits__Enabled"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
         });
-        if (!await node.WaitUntilOkAsync(url + "/health/ready", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken))
+        if (!await node.WaitUntilOkAsync(url + "/health/ready", TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken))
         {
             output.WriteLine(node.Output);
             await node.DisposeAsync();
@@ -179,7 +179,7 @@ public sealed class AlertKillNineTests(PostgresServerFixture postgres, ITestOutp
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)

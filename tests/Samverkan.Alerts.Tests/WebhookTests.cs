@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Coordination.Alerts;
@@ -37,7 +38,7 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
 
         // First attempt at once (the inbox's signal wakes the worker); it fails; the next waits 5-10 s (10 s, with jitter).
         await host.WaitUntilAsync(() => Task.FromResult(school.Requests.Count == 1), "the first attempt");
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_webhook_deliveries where last_status = 500") == 1, "the failure recorded");
+        await WaitUntilAttemptFailedAsync(host, 1);
         var wait = await SecondsUntilNextAttemptAsync(host);
         wait.ShouldBeInRange(5, 10);
         await Task.Delay(700, TestContext.Current.CancellationToken);
@@ -45,7 +46,7 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
 
         host.Time.Advance(TimeSpan.FromSeconds(10));
         await host.WaitUntilAsync(() => Task.FromResult(school.Requests.Count == 2), "the second attempt");
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_webhook_deliveries where attempts = 2 and last_status = 500") == 1, "the second failure");
+        await WaitUntilAttemptFailedAsync(host, 2);
         (await SecondsUntilNextAttemptAsync(host)).ShouldBeInRange(10, 20, "the delay doubles");
 
         host.Time.Advance(TimeSpan.FromSeconds(20));
@@ -112,7 +113,7 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
         for (var attempt = 1; attempt <= 4; attempt++)
         {
             await host.WaitUntilAsync(() => Task.FromResult(receiver.Requests.Count == attempt), $"attempt {attempt}");
-            await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_webhook_deliveries where attempts = $1 and last_status = 500", attempt) == 1, $"failure {attempt}");
+            await WaitUntilAttemptFailedAsync(host, attempt);
             host.Time.Advance(TimeSpan.FromMinutes(1)); // ≥ the longest backoff configured
         }
 
@@ -204,6 +205,21 @@ public sealed class WebhookTests(PostgresServerFixture postgres)
     private static Task<HttpResponseMessage> RegisterAsync(AlertsHost host, string organisation, string id, string url, string secret) =>
         host.ClientWithToken(Admin(host, organisation)).PutAsJsonAsync(
             $"/api/v1/organisations/{organisation}/webhooks/{id}", new { url, secret }, TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Waits until attempt <paramref name="attempt"/> has failed with 500 and its outcome is recorded. A claimed row
+    /// already counts the attempt and still holds the previous attempt's status, but its next attempt is a whole claim
+    /// timeout away; a recorded failure set a shorter backoff (or gave up).
+    /// </summary>
+    private static Task WaitUntilAttemptFailedAsync(AlertsHost host, int attempt)
+    {
+        var claimedUntil = host.Time.GetUtcNow() + host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.ClaimTimeout;
+        return host.WaitUntilAsync(
+            async () => await host.ScalarAsync(
+                "select count(*) from coord_webhook_deliveries where attempts = $1 and last_status = 500 and (status = 'failed' or next_attempt_at < $2)",
+                attempt, claimedUntil.UtcDateTime) == 1,
+            $"failure {attempt} recorded");
+    }
 
     private static async Task<double> SecondsUntilNextAttemptAsync(AlertsHost host)
     {

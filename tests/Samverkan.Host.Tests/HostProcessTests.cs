@@ -10,8 +10,10 @@ namespace Samverkan.Host.Tests;
 /// <summary>The host as the README runs it: a real process, stopped by signals.</summary>
 public sealed class HostProcessTests(PostgresServerFixture postgres)
 {
-    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(30);
+    // Budgets for conditions, not sleeps: generous enough for a loaded 2-core machine (CI may share it).
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StopWithin = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan MigrateWithin = TimeSpan.FromMinutes(2);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -108,7 +110,7 @@ public sealed class HostProcessTests(PostgresServerFixture postgres)
                 second.Output.ShouldContain("in use by another running process");
             }
 
-            (await first.WaitUntilOkAsync(url + "/health/ready", TimeSpan.FromSeconds(5), Token)).ShouldBeTrue(first.Output);
+            (await first.WaitUntilOkAsync(url + "/health/ready", ReadyWithin, Token)).ShouldBeTrue(first.Output);
             await first.SignalAsync("TERM");
             (await first.WaitForExitAsync(StopWithin)).ShouldBeTrue(first.Output);
         }
@@ -129,7 +131,7 @@ public sealed class HostProcessTests(PostgresServerFixture postgres)
             ["ConnectionStrings__Samverkan"] = database.ConnectionString,
         }))
         {
-            (await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBeTrue(migrate.Output);
+            (await migrate.WaitForExitAsync(MigrateWithin)).ShouldBeTrue(migrate.Output);
             migrate.ExitCode.ShouldBe(0, migrate.Output);
             migrate.Output.ShouldNotContain("Now listening");
         }
@@ -157,7 +159,7 @@ public sealed class HostProcessTests(PostgresServerFixture postgres)
                 ["Samverkan__LocalPostgres__DataDirectory"] = dataDirectory,
             });
 
-            (await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBeTrue(migrate.Output);
+            (await migrate.WaitForExitAsync(MigrateWithin)).ShouldBeTrue(migrate.Output);
             migrate.ExitCode.ShouldBe(0, migrate.Output);
             migrate.Output.ShouldContain("Private PostgreSQL stopped");
             File.Exists(Path.Combine(dataDirectory, "pgdata", "PG_VERSION")).ShouldBeTrue();

@@ -74,8 +74,9 @@ public abstract class ApiTestHost : WebApplicationFactory<Program>
         return (await response.Content.ReadFromJsonAsync<T>(Json, TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>Polls <paramref name="condition"/>; the default budget holds on a loaded 2-core machine.</summary>
     public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
-        DatabaseQueries.WaitUntilAsync(condition, what, timeout ?? TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50), DiagnosticsAsync, TestContext.Current.CancellationToken);
+        DatabaseQueries.WaitUntilAsync(condition, what, timeout ?? TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(50), DiagnosticsAsync, TestContext.Current.CancellationToken);
 
     /// <summary>What the runtime holds: dead letters, pending messages, actor states (for a failing test's message).</summary>
     public Task<string> DiagnosticsAsync() => Database.ActorDiagnosticsAsync();

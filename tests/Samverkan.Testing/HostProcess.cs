@@ -105,7 +105,8 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Polls <paramref name="url"/> until it answers 200; false when the time runs out or the process exits.</summary>
     public async Task<bool> WaitUntilOkAsync(string url, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        // Per request: a loaded machine can take seconds to answer; the overall budget is the caller's.
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout && !_process.HasExited)
         {

@@ -11,8 +11,10 @@ public static class ApiExtensions
         var production = builder.Environment.IsProduction();
         builder.Services.AddOptions<IdentityOptions>()
             .BindConfiguration(IdentityOptions.SectionName)
-            .Validate(o => o.PseudonymSecret is null ? !production : IsSecret(o.PseudonymSecret), "Samverkan:Identity:PseudonymSecret must be set (base64, at least 32 bytes).")
+            .Validate(o => string.IsNullOrEmpty(o.PseudonymSecret) ? !production : IsSecret(o.PseudonymSecret), "Samverkan:Identity:PseudonymSecret must be set (base64, at least 32 bytes).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Security.PseudonymSecret>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.PseudonymSecret>()); // after the migrations
         builder.Services.AddSingleton<ChildIdentity>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Common;
 using Samverkan.Domain.Identity;
+using Samverkan.Host.Security;
 
 namespace Samverkan.Host.Api;
 
@@ -12,32 +13,17 @@ namespace Samverkan.Host.Api;
 public sealed record ChildReference(string? PersonalIdentityNumber, string? Key);
 
 /// <summary>Resolves <see cref="ChildReference"/>s to pseudonymous keys with the deployment's secret and policy.</summary>
-public sealed partial class ChildIdentity
+public sealed class ChildIdentity
 {
-    private readonly byte[] _secret;
+    private readonly PseudonymSecret _secret;
     private readonly IdentityNumberPolicy _policy;
     private readonly TimeProvider _time;
 
-    public ChildIdentity(IOptions<IdentityOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<ChildIdentity> logger)
+    public ChildIdentity(IOptions<IdentityOptions> options, PseudonymSecret secret, IHostEnvironment environment, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
-        if (options.Value.PseudonymSecret is { } secret)
-        {
-            _secret = Convert.FromBase64String(secret);
-        }
-        else
-        {
-            // Validation refuses this in Production.
-            _secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(PseudonymousKey.MinimumSecretLength);
-            Log.EphemeralSecret(logger);
-        }
-
-        if (_secret.Length < PseudonymousKey.MinimumSecretLength)
-        {
-            throw new InvalidOperationException($"Samverkan:Identity:PseudonymSecret must be at least {PseudonymousKey.MinimumSecretLength} bytes.");
-        }
-
+        _secret = secret;
         var testNumbers = options.Value.TestNumbersFile is { Length: > 0 } file
             ? TestNumberSeries.FromTwelveDigitNumbers(File.ReadLines(file).Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')))
             : TestNumberSeries.None;
@@ -64,7 +50,7 @@ public sealed partial class ChildIdentity
 
         var parsed = PersonalIdentityNumber.Parse(child.PersonalIdentityNumber, SwedishTime.DateOf(_time.GetUtcNow()), _policy);
         return parsed.Number is { } number
-            ? (PseudonymousKey.Derive(number, _secret), null)
+            ? (PseudonymousKey.Derive(number, _secret.Value), null)
             : (null, new FieldError(field + ".personalIdentityNumber", parsed.Error.ToString(), DescribeError(parsed.Error)));
     }
 
@@ -75,10 +61,4 @@ public sealed partial class ChildIdentity
         IdentityNumberError.TestNumberInProduction => "A test identity number cannot name a child in production.",
         _ => $"Not a valid personal identity number ({error}).",
     };
-
-    private static partial class Log
-    {
-        [LoggerMessage(4000, LogLevel.Warning, "No Samverkan:Identity:PseudonymSecret is configured: this process made up its own, so children's keys change at restart")]
-        public static partial void EphemeralSecret(ILogger logger);
-    }
 }

@@ -7,7 +7,8 @@ public sealed class IdentityOptions
 
     /// <summary>
     /// The secret of the keyed hash (base64, at least 32 bytes). The same secret must be used by every node of a
-    /// deployment for its whole life: changing it changes every child's key. Never logged. Required in Production;
+    /// deployment for its whole life: changing it changes every child's key. Never logged. Required in Production; in
+    /// Development, when unset, the nodes share one kept in the database (<see cref="Security.PseudonymSecret"/>);
     /// elsewhere, when unset, each process makes up its own (keys then change at every restart).
     /// </summary>
     public string? PseudonymSecret { get; set; }

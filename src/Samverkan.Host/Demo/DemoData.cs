@@ -6,6 +6,7 @@ using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Children;
 using Samverkan.Domain.Identity;
 using Samverkan.Domain.Organisation;
+using Samverkan.Host.Security;
 
 namespace Samverkan.Host.Demo;
 
@@ -16,6 +17,9 @@ namespace Samverkan.Host.Demo;
 /// </summary>
 public static class DemoData
 {
+    /// <summary>Whether Development loads the demo data (default true).</summary>
+    public const string EnabledSetting = "Samverkan:Demo:Enabled";
+
     public static readonly MunicipalityCode Municipality = new("1999");
 
     public static readonly OrganisationId SchoolOrganisation = new("org-1999-skola");
@@ -45,6 +49,32 @@ public static class DemoData
         Person("eva.bvc", "Eva Nilsson", RegionOrganisation, Agency.ChildHealthCentre, StaffRole.Nurse),
         Person("omar.bup", "Omar Haddad", RegionOrganisation, Agency.ChildPsychiatry, StaffRole.Doctor),
         Person("helena.samordnare", "Helena Wik", MunicipalityOrganisation, Agency.School, StaffRole.Coordinator),
+    ];
+
+    /// <summary>The school system of the demo schools' organisation: a feed client (scope <c>samverkan.ingest</c>).</summary>
+    public const string SchoolSystemFeed = "skolsystem.demo";
+
+    /// <summary>
+    /// Sign-in users the roster cannot hold (its roles are staff roles only): the demo schools' school system as a feed,
+    /// an administrator and an audit reviewer of the municipality. The Development sign-in lists them beside the roster.
+    /// </summary>
+    public static ImmutableArray<DevUser> SignInUsers { get; } =
+    [
+        new()
+        {
+            Staff = SchoolSystemFeed, Name = "Skolsystemet (feed)", Organisation = SchoolOrganisation.Value, Municipality = Municipality.Value,
+            Agency = nameof(Agency.School), Scope = SamverkanClaims.IngestScope,
+        },
+        new()
+        {
+            Staff = "ulla.administrator", Name = "Ulla Forsberg", Organisation = MunicipalityOrganisation.Value, Municipality = Municipality.Value,
+            Agency = nameof(Agency.School), Roles = [SamverkanClaims.AdministratorRole],
+        },
+        new()
+        {
+            Staff = "gustav.granskare", Name = "Gustav Ek", Organisation = MunicipalityOrganisation.Value, Municipality = Municipality.Value,
+            Agency = nameof(Agency.School), Roles = [SamverkanClaims.AuditReviewerRole],
+        },
     ];
 
     public static ImmutableArray<Team> Teams { get; } =

@@ -87,7 +87,7 @@ public static class DemoExtensions
     public static IHostApplicationBuilder AddSamverkanDemo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("Samverkan:Demo:Enabled", true))
+        if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue(DemoData.EnabledSetting, true))
         {
             builder.Services.AddHostedService<DemoDataLoader>();
             builder.AddSamverkanDemoSimulator();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Samverkan.Host.Demo;
 
 namespace Samverkan.Host.Security;
 
@@ -27,7 +28,11 @@ public sealed class DevUser
     public string? Scope { get; set; }
 }
 
-/// <summary>The demo users: the active staff of the roster read models when there are any, else <c>Samverkan:DevUsers</c>.</summary>
+/// <summary>
+/// The demo users: the active staff of the roster read models when there are any, else <c>Samverkan:DevUsers</c>; with
+/// the demo data (<c>Samverkan:Demo:Enabled</c>) also <see cref="DemoData.SignInUsers"/>: the feed, administrator and
+/// audit reviewer the roster cannot hold.
+/// </summary>
 internal sealed class DevUserDirectory(NpgsqlDataSource dataSource, IConfiguration configuration)
 {
     public const string SectionName = "Samverkan:DevUsers";
@@ -37,7 +42,8 @@ internal sealed class DevUserDirectory(NpgsqlDataSource dataSource, IConfigurati
     public async Task<IReadOnlyList<DevUser>> ListAsync(CancellationToken cancellationToken)
     {
         var fromRoster = await ReadRosterAsync(cancellationToken).ConfigureAwait(false);
-        return fromRoster.Count > 0 ? fromRoster : configuration.GetSection(SectionName).Get<List<DevUser>>() ?? [];
+        var users = fromRoster.Count > 0 ? fromRoster : configuration.GetSection(SectionName).Get<List<DevUser>>() ?? [];
+        return configuration.GetValue(DemoData.EnabledSetting, true) ? [.. users, .. DemoData.SignInUsers] : users;
     }
 
     /// <summary>The user with this staff id, else the one with this name.</summary>
