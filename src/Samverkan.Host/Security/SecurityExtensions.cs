@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -25,7 +26,7 @@ public static class SecurityExtensions
         var services = builder.Services;
         var environment = builder.Environment;
         services.AddMigrationSource("host", typeof(SecurityExtensions).Assembly);
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ServiceClock.System);
 
         services.AddOptions<SamverkanAuthenticationOptions>().BindConfiguration(SamverkanAuthenticationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SamverkanAuthenticationOptions>>(new AuthenticationOptionsValidation(environment.IsProduction()));
