@@ -4,8 +4,11 @@ using Samverkan.Postgres;
 
 namespace Samverkan.Host.Health;
 
-/// <summary>Ready when the database answers and every registered migration is applied.</summary>
-internal sealed class DatabaseReadinessCheck(NpgsqlDataSource dataSource, IEnumerable<MigrationSource> sources) : IHealthCheck
+/// <summary>
+/// Ready once every registered migration is applied. Reachability is the <c>database</c> check's
+/// (<c>AspNetCore.HealthChecks.NpgSql</c>); applied migrations stay applied, so once up to date this one asks no more.
+/// </summary>
+internal sealed class MigrationsReadinessCheck(NpgsqlDataSource dataSource, IEnumerable<MigrationSource> sources) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
     private readonly MigrationSource[] _sources = [.. sources];
@@ -13,22 +16,19 @@ internal sealed class DatabaseReadinessCheck(NpgsqlDataSource dataSource, IEnume
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (_migrated)
+        {
+            return HealthCheckResult.Healthy("Every migration is applied.");
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try
         {
-            if (!_migrated)
-            {
-                // Applied migrations stay applied: once up to date, only reachability is checked.
-                _migrated = await Migrator.IsUpToDateAsync(dataSource, _sources, timeout.Token).ConfigureAwait(false);
-                return _migrated
-                    ? HealthCheckResult.Healthy("The database answers and is migrated.")
-                    : HealthCheckResult.Unhealthy("The database is not migrated yet.");
-            }
-
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
-            return HealthCheckResult.Healthy("The database answers and is migrated.");
+            _migrated = await Migrator.IsUpToDateAsync(dataSource, _sources, timeout.Token).ConfigureAwait(false);
+            return _migrated
+                ? HealthCheckResult.Healthy("Every migration is applied.")
+                : HealthCheckResult.Unhealthy("The database is not migrated yet.");
         }
         catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException)
         {
