@@ -11,6 +11,7 @@ using Samverkan.Coordination.Children;
 using Samverkan.Coordination.Organisation;
 using Samverkan.Coordination.Projections;
 using Samverkan.Coordination.Reference;
+using Samverkan.Domain.Common;
 using Samverkan.Postgres;
 
 namespace Samverkan.Coordination;
@@ -25,7 +26,7 @@ public static class CoordinationServiceCollectionExtensions
         services.AddMigrationSource("coordination", typeof(CoordinationActors).Assembly);
         services.TryAddSingleton(sp => new ReferenceData(
             sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ServiceClock>(),
             sp.GetRequiredService<ILogger<ReferenceData>>()));
         services.AddHostedService<ReferenceDataListener>();
         actors.AddCaseWork();

@@ -8,6 +8,7 @@ using Samverkan.Host.Health;
 using Samverkan.Host.Hosting;
 using Samverkan.Host.Retention;
 using Samverkan.Host.Security;
+using Samverkan.Host.Silo;
 using Samverkan.Host.Telemetry;
 using Samverkan.Host.Webhooks;
 
@@ -20,6 +21,7 @@ builder.AddSamverkanDatabase();      // NpgsqlDataSource, private PostgreSQL if 
 builder.AddSamverkanSecurity();      // tokens, session cookie, policies (authenticated by default), rate limits, audit log, child access
 builder.AddSamverkanHealth();        // /health/live, /health/ready (features add readiness checks)
 builder.AddSamverkanActors();        // this node of the actor runtime, with the coordination actors
+builder.AddSamverkanSilo();          // this node's Orleans silo: ADO.NET membership, grain storage and reminders on PostgreSQL
 builder.AddSamverkanApi();           // the JSON API under /api/v1
 builder.AddSamverkanDashboard();     // the live dashboard (Blazor components rendered on the server)
 builder.AddSamverkanDemo();          // Development only: the demo municipality

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -138,7 +139,7 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
         builder.UseSetting("Samverkan:Actors:LeaseTtl", "00:00:03");
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services => services.AddSingleton(new ServiceClock(Time)));
         if (TestContext.Current.TestOutputHelper is { } output)
         {
             builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output, LogLevel.Warning)));

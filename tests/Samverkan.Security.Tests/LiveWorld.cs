@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -87,7 +88,7 @@ internal sealed class LiveHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services => services.AddSingleton(new ServiceClock(Time)));
         builder.ConfigureLogging(logging =>
         {
             logging.AddProvider(new ListLoggerProvider(Logs));

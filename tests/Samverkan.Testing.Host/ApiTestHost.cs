@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Samverkan.Domain.Common;
 using Xunit;
 
 namespace Samverkan.Testing;
@@ -99,7 +100,7 @@ public abstract class ApiTestHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services => services.AddSingleton(new ServiceClock(Time)));
         if (TestContext.Current.TestOutputHelper is { } output)
         {
             builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output, LogLevel.Warning)));

@@ -16,7 +16,11 @@ public static class ActorRuntimeServiceCollectionExtensions
     /// Adds the actor runtime. Needs an <see cref="NpgsqlDataSource"/> singleton; options bind from
     /// <c>Samverkan:Actors</c>. The node starts as a hosted service (after the migrations: register those first).
     /// </summary>
-    public static IActorRuntimeBuilder AddActorRuntime(this IServiceCollection services, Action<ActorRuntimeOptions>? configure = null)
+    /// <param name="services">The container.</param>
+    /// <param name="configure">Options on top of configuration.</param>
+    /// <param name="clock">The runtime's clock (timers, leases); the container's <see cref="TimeProvider"/> when null.</param>
+    public static IActorRuntimeBuilder AddActorRuntime(
+        this IServiceCollection services, Action<ActorRuntimeOptions>? configure = null, Func<IServiceProvider, TimeProvider>? clock = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<ActorRuntimeOptions>()
@@ -36,7 +40,7 @@ public static class ActorRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value,
             sp.GetServices<ActorBase>(),
             sp.GetServices<IProjector>(),
-            sp.GetRequiredService<TimeProvider>(),
+            clock?.Invoke(sp) ?? sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<ActorHost>().Client);
         services.TryAddSingleton(sp => sp.GetRequiredService<ActorHost>().Signals);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Samverkan.Actors;
 using Samverkan.Actors.Hosting;
 using Samverkan.Coordination;
+using Samverkan.Domain.Common;
 using Samverkan.Host.Health;
 
 namespace Samverkan.Host.Actors;
@@ -12,7 +13,7 @@ public static class ActorsExtensions
     public static IHostApplicationBuilder AddSamverkanActors(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddActorRuntime().AddCoordination();
+        builder.Services.AddActorRuntime(clock: sp => sp.GetRequiredService<ServiceClock>()).AddCoordination();
         builder.Services.AddHealthChecks().AddCheck<ActorNodeReadinessCheck>("actors", tags: [HealthTags.Ready]);
         return builder;
     }

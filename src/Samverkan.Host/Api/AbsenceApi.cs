@@ -89,12 +89,12 @@ public static class AbsenceApi
     }
 
     private static Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> RegisterAsync(
-        AbsenceItem item, HttpContext http, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, TimeProvider time,
+        AbsenceItem item, HttpContext http, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, ServiceClock time,
         CancellationToken cancellationToken) =>
         StoreAsync([item], http.GetCaller(), identity, scope, database, actors, time, cancellationToken);
 
     private static Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> RegisterBatchAsync(
-        AbsenceBatch batch, HttpContext http, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, TimeProvider time,
+        AbsenceBatch batch, HttpContext http, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, ServiceClock time,
         CancellationToken cancellationToken)
     {
         if (batch.Items is null || batch.Items.Count == 0)
@@ -109,7 +109,7 @@ public static class AbsenceApi
     }
 
     private static async Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> StoreAsync(
-        IReadOnlyList<AbsenceItem> items, Caller caller, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, TimeProvider time,
+        IReadOnlyList<AbsenceItem> items, Caller caller, ChildIdentity identity, WriteScope scope, NpgsqlDataSource database, IActorClient actors, ServiceClock time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

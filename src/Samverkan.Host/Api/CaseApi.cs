@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -81,7 +82,7 @@ public static class CaseApi
     private static async Task<Results<Ok<CasePage>, ProblemHttpResult>> ListAsync(
         HttpContext http,
         NpgsqlDataSource database,
-        TimeProvider time,
+        ServiceClock time,
         CancellationToken cancellationToken,
         string? school = null,
         string? team = null,

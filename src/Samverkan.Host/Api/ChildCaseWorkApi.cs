@@ -108,7 +108,7 @@ public static class ChildCaseWorkApi
     }
 
     private static async Task<Results<Created<SipReceipt>, ProblemHttpResult>> StartSipAsync(
-        string childKey, SipRequest request, HttpContext http, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        string childKey, SipRequest request, HttpContext http, IActorClient actors, ServiceClock time, CancellationToken cancellationToken)
     {
         var participants = request.Participants ?? [];
         if (participants.Count > CaseWorkApi.MaxAttendees)
@@ -176,7 +176,7 @@ public static class ChildCaseWorkApi
     }
 
     private static async Task<Results<Ok<ReporterFeedbackPage>, ProblemHttpResult>> ListFeedbackAsync(
-        HttpContext http, NpgsqlDataSource database, TimeProvider time, CancellationToken cancellationToken, bool overdue = false, bool includeGiven = false)
+        HttpContext http, NpgsqlDataSource database, ServiceClock time, CancellationToken cancellationToken, bool overdue = false, bool includeGiven = false)
     {
         var caller = http.GetCaller();
         if (caller.Agency != Domain.Organisation.Agency.SocialServices)

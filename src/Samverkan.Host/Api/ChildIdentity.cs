@@ -19,7 +19,7 @@ public sealed class ChildIdentity
     private readonly IdentityNumberPolicy _policy;
     private readonly TimeProvider _time;
 
-    public ChildIdentity(IOptions<IdentityOptions> options, PseudonymSecret secret, IHostEnvironment environment, TimeProvider time)
+    public ChildIdentity(IOptions<IdentityOptions> options, PseudonymSecret secret, IHostEnvironment environment, ServiceClock time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);

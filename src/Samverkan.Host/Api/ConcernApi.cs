@@ -40,7 +40,7 @@ public static class ConcernApi
     }
 
     private static async Task<Results<Created<ConcernReceipt>, ProblemHttpResult>> ReportAsync(
-        ConcernRequest request, HttpContext http, ChildIdentity identity, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        ConcernRequest request, HttpContext http, ChildIdentity identity, IActorClient actors, ServiceClock time, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var errors = ImmutableArray.CreateBuilder<FieldError>();
@@ -96,7 +96,7 @@ public static class ConcernApi
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> RecordOutcomeAsync(
-        string childKey, string concernId, ConcernOutcomeRequest request, HttpContext http, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        string childKey, string concernId, ConcernOutcomeRequest request, HttpContext http, IActorClient actors, ServiceClock time, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         if (!PseudonymousKey.IsWellFormed(childKey) || !StringIds.IsValid(concernId))

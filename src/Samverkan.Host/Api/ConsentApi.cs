@@ -84,7 +84,7 @@ public static class ConsentApi
     }
 
     private static async Task<Results<Ok<ChildSharingView>, ProblemHttpResult>> ListAsync(
-        string childKey, HttpContext http, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        string childKey, HttpContext http, IActorClient actors, ServiceClock time, CancellationToken cancellationToken)
     {
         var child = await RequireManagerAsync(http, childKey, AuditAction.Read).ConfigureAwait(false);
         ChildSharing? sharing;
@@ -110,7 +110,7 @@ public static class ConsentApi
     }
 
     private static async Task<Results<Created<SharingReceipt>, ProblemHttpResult>> RecordAsync(
-        string childKey, ConsentRequest request, HttpContext http, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        string childKey, ConsentRequest request, HttpContext http, IActorClient actors, ServiceClock time, CancellationToken cancellationToken)
     {
         var child = await RequireManagerAsync(http, childKey, AuditAction.Write).ConfigureAwait(false);
         var errors = ImmutableArray.CreateBuilder<FieldError>();
@@ -167,7 +167,7 @@ public static class ConsentApi
     }
 
     private static async Task<Results<Created<SharingReceipt>, ProblemHttpResult>> RecordDecisionNotToShareAsync(
-        string childKey, DecisionNotToShareRequest request, HttpContext http, IActorClient actors, TimeProvider time, CancellationToken cancellationToken)
+        string childKey, DecisionNotToShareRequest request, HttpContext http, IActorClient actors, ServiceClock time, CancellationToken cancellationToken)
     {
         var child = await RequireManagerAsync(http, childKey, AuditAction.Write).ConfigureAwait(false);
         var errors = ImmutableArray.CreateBuilder<FieldError>();

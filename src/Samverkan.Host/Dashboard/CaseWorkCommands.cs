@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Collections.Immutable;
 using Npgsql;
 using Samverkan.Domain.Cases;
@@ -11,7 +12,7 @@ namespace Samverkan.Host.Dashboard;
 /// through <see cref="DashboardData.CommandAsync"/> (the case's access check, audited as a write). The domain decides the
 /// rest (participants only, owner organisation only, dates) and its refusals are shown on the page. Scoped: one per circuit.
 /// </summary>
-public sealed class CaseWorkCommands(DashboardData data, NpgsqlDataSource database, TimeProvider time) : ICaseWorkCommands
+public sealed class CaseWorkCommands(DashboardData data, NpgsqlDataSource database, ServiceClock time) : ICaseWorkCommands
 {
     public Task<ActionOutcome> TakeLeadAsync(DashboardUser user, string caseId, CancellationToken cancellationToken) =>
         SendAsync(user, caseId, CaseWorkRequests.Lead(new LeadRequest(null)), "lead", cancellationToken);

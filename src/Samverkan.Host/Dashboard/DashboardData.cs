@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -31,7 +32,7 @@ public sealed class DashboardData(
     IChildAccess access,
     WriteScope writeScope,
     IAuditLog audit,
-    TimeProvider time)
+    ServiceClock time)
 {
     private const int ListSize = 200;
     private const string Resource = "dashboard";

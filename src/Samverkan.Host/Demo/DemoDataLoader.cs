@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Coordination.Children;
@@ -9,7 +10,7 @@ using Samverkan.Domain.Organisation;
 namespace Samverkan.Host.Demo;
 
 /// <summary>Loads <see cref="DemoData"/> through the actors after start (Development only). Idempotent: a restart changes nothing.</summary>
-internal sealed partial class DemoDataLoader(IActorClient actors, ReferenceData reference, TimeProvider time, ILogger<DemoDataLoader> logger) : BackgroundService
+internal sealed partial class DemoDataLoader(IActorClient actors, ReferenceData reference, ServiceClock time, ILogger<DemoDataLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Collections.Immutable;
 using Npgsql;
 using Samverkan.Actors;
@@ -77,7 +78,7 @@ public sealed partial class DemoSimulator(
     IActorClient actors,
     ReferenceData reference,
     NpgsqlDataSource database,
-    TimeProvider time,
+    ServiceClock time,
     Microsoft.Extensions.Options.IOptions<DemoSimulatorOptions> options,
     ILogger<DemoSimulator> logger) : BackgroundService
 {

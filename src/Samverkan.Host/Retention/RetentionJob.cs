@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Samverkan.Actors;
@@ -23,7 +24,7 @@ public sealed class RetentionJob(
     IActorClient actors,
     ActorMaintenance maintenance,
     IOptions<RetentionOptions> options,
-    TimeProvider time,
+    ServiceClock time,
     ILogger<RetentionJob> logger)
 {
     /// <summary>The advisory lock key of the culling job ("samv-ret").</summary>

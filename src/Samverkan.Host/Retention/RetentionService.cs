@@ -1,9 +1,10 @@
+using Samverkan.Domain.Common;
 using Microsoft.Extensions.Options;
 
 namespace Samverkan.Host.Retention;
 
 /// <summary>Runs <see cref="RetentionJob"/> every <see cref="RetentionOptions.Interval"/> (on the host's clock).</summary>
-internal sealed class RetentionService(RetentionJob job, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger)
+internal sealed class RetentionService(RetentionJob job, IOptions<RetentionOptions> options, ServiceClock time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Samverkan.Domain.Identity;
@@ -59,7 +60,7 @@ public sealed record AuditEntry(
     {
         ArgumentNullException.ThrowIfNull(context);
         var caller = context.GetCaller();
-        var time = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var time = context.RequestServices.GetService<ServiceClock>() ?? ServiceClock.System;
         return new AuditEntry(
             caller.Staff,
             caller.Organisation,

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
@@ -14,7 +15,7 @@ namespace Samverkan.Host.Security;
 /// enrolments and their schools, its cases and concerns, and the caller's teams and roster status; then
 /// <see cref="ChildAccessRules"/> decides. Nothing is cached: every request sees the relations as they are.
 /// </summary>
-internal sealed class ChildAccessService(NpgsqlDataSource dataSource, IChildConsents consents, TimeProvider time) : IChildAccess
+internal sealed class ChildAccessService(NpgsqlDataSource dataSource, IChildConsents consents, ServiceClock time) : IChildAccess
 {
     public Task<ChildAccessDecision> DecideAsync(Caller caller, PseudonymousKey child, CancellationToken cancellationToken) =>
         DecideAsync(caller, child, reporting: false, cancellationToken);

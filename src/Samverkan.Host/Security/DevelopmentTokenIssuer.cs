@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -16,7 +17,7 @@ public sealed class DevelopmentTokenIssuer : IDisposable
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new();
 
-    public DevelopmentTokenIssuer(IOptions<SamverkanAuthenticationOptions> options, TimeProvider time)
+    public DevelopmentTokenIssuer(IOptions<SamverkanAuthenticationOptions> options, ServiceClock time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ internal sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     private (long Sequence, byte[] Hash)? _head;
 
     public PostgresAuditLog(
-        NpgsqlDataSource dataSource, IOptions<SamverkanAuditOptions> options, TimeProvider time, ILogger<PostgresAuditLog> logger)
+        NpgsqlDataSource dataSource, IOptions<SamverkanAuditOptions> options, ServiceClock time, ILogger<PostgresAuditLog> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;

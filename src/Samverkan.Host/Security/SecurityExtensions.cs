@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -25,7 +26,7 @@ public static class SecurityExtensions
         var services = builder.Services;
         var environment = builder.Environment;
         services.AddMigrationSource("host", typeof(SecurityExtensions).Assembly);
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ServiceClock.System);
 
         services.AddOptions<SamverkanAuthenticationOptions>().BindConfiguration(SamverkanAuthenticationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SamverkanAuthenticationOptions>>(new AuthenticationOptionsValidation(environment.IsProduction()));
@@ -50,6 +51,10 @@ public static class SecurityExtensions
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddOptions<CookieAuthenticationOptions>(SamverkanAuthentication.CookieScheme)
             .Configure<IOptions<SamverkanAuthenticationOptions>>((cookie, options) => ConfigureCookie(cookie, options.Value, environment));
+
+        // A session's and a token's lifetime are the service's time, the clock that stamped them (not the runtime's).
+        services.AddOptions<CookieAuthenticationOptions>(SamverkanAuthentication.CookieScheme).Configure<ServiceClock>((o, clock) => o.TimeProvider = clock);
+        services.AddOptions<JwtBearerOptions>(SamverkanAuthentication.BearerScheme).Configure<ServiceClock>((o, clock) => o.TimeProvider = clock);
         services.AddDataProtection().SetApplicationName("Samverkan");
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((keys, dataSource) => keys.XmlRepository = new PostgresXmlRepository(dataSource));

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -55,7 +56,7 @@ internal static class SignInEndpoints
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<SamverkanAuthenticationOptions>>().Value;
-        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        var time = context.RequestServices.GetRequiredService<ServiceClock>();
         var identity = new ClaimsIdentity(
             principal.Value.Principal.Claims.Where(c => SessionClaims.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value)),
             SamverkanAuthentication.CookieScheme, SamverkanClaims.Subject, SamverkanClaims.Roles);

@@ -69,7 +69,7 @@ public static class WebhookApi
         NpgsqlDataSource database,
         IDataProtectionProvider protection,
         IHostEnvironment environment,
-        TimeProvider time,
+        ServiceClock time,
         CancellationToken cancellationToken)
     {
         if (Refuse(http, organisation) is { } refused)

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -23,7 +24,7 @@ public sealed class WebhookDeliveryWorker(
     IHttpClientFactory httpClients,
     IDataProtectionProvider protection,
     IActorSignals signals,
-    TimeProvider time,
+    ServiceClock time,
     IOptions<WebhookOptions> options,
     ILogger<WebhookDeliveryWorker> logger) : BackgroundService
 {

@@ -1,3 +1,4 @@
+using Samverkan.Domain.Common;
 using Microsoft.AspNetCore.Components;
 using Npgsql;
 using Samverkan.Actors;
@@ -24,7 +25,7 @@ public abstract class LiveComponent : ComponentBase, IDisposable
     protected DashboardLive Live { get; set; } = default!;
 
     [Inject]
-    protected TimeProvider Time { get; set; } = default!;
+    protected ServiceClock Time { get; set; } = default!;
 
     [CascadingParameter]
     protected DashboardText Text { get; set; } = DashboardText.Sv;
