@@ -25,12 +25,9 @@ public sealed class SiloClusterTests(PostgresServerFixture postgres)
     public async Task TwoNodes_FormOneCluster_AndANodeKilledWithoutAGoodbye_IsDeclaredDead_WhileTheOtherStaysReady()
     {
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
-        await using var first = Node.Start(database);
-        await using var second = Node.Start(database);
-        await first.WaitReadyAsync();
-        await second.WaitReadyAsync();
-        await WaitForStatusAsync(database, first, Active);
-        await WaitForStatusAsync(database, second, Active);
+        var (a, b) = await TwoActiveNodesAsync(database);
+        await using var first = a;
+        await using var second = b;
 
         var clock = Stopwatch.StartNew();
         first.Process.Kill();
@@ -45,12 +42,9 @@ public sealed class SiloClusterTests(PostgresServerFixture postgres)
     public async Task ANodePausedPastTheMembershipTimeout_IsDeclaredDead_AndOnResumingLeavesInsteadOfServingAsAMember()
     {
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
-        await using var paused = Node.Start(database);
-        await using var survivor = Node.Start(database);
-        await paused.WaitReadyAsync();
-        await survivor.WaitReadyAsync();
-        await WaitForStatusAsync(database, paused, Active);
-        await WaitForStatusAsync(database, survivor, Active);
+        var (a, b) = await TwoActiveNodesAsync(database);
+        await using var paused = a;
+        await using var survivor = b;
 
         // SIGSTOP: the process holds its sockets but answers nothing, as a host that froze or lost its network.
         var clock = Stopwatch.StartNew();
@@ -73,6 +67,29 @@ public sealed class SiloClusterTests(PostgresServerFixture postgres)
         TestContext.Current.TestOutputHelper?.WriteLine($"SIGCONT: the process exited after {clock.Elapsed.TotalSeconds:F1} s, code {paused.Process.ExitCode}");
         (await StatusAsync(database, paused)).ShouldBe(Dead);
         (await survivor.ReadyAsync()).ShouldBe(HttpStatusCode.OK, survivor.Process.Output);
+    }
+
+    /// <summary>Two nodes on the database, each ready and an active member; stopped again if that fails.</summary>
+    private static async Task<(Node First, Node Second)> TwoActiveNodesAsync(TestDatabase database)
+    {
+        var first = Node.Start(database);
+        var second = Node.Start(database);
+        try
+        {
+            foreach (var node in new[] { first, second })
+            {
+                await node.WaitReadyAsync();
+                await WaitForStatusAsync(database, node, Active);
+            }
+
+            return (first, second);
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task WaitForStatusAsync(TestDatabase database, Node node, int status)
