@@ -41,5 +41,6 @@ app.MapHealth();
 app.MapOpenApi();
 app.MapSamverkanApi();
 app.MapSamverkanDashboard();
+app.MapSiloDashboard();            // the Orleans dashboard for operators (no grain state)
 
 return await app.RunSamverkanAsync();

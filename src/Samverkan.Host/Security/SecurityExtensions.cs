@@ -112,6 +112,8 @@ public static class SecurityExtensions
                 && (caller.IsFeed || context.User.HasRole(SamverkanClaims.AdministratorRole))));
         options.AddPolicy(SamverkanPolicies.AuditReviewer, policy => policy.RequireAuthenticatedUser()
             .RequireAssertion(context => CallerOf(context) is { IsFeed: false } && context.User.HasRole(SamverkanClaims.AuditReviewerRole)));
+        options.AddPolicy(SamverkanPolicies.Operator, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => CallerOf(context) is { IsFeed: false } && context.User.HasRole(SamverkanClaims.OperatorRole)));
     }
 
     private static Caller? CallerOf(AuthorizationHandlerContext context) =>
