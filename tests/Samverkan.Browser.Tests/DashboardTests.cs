@@ -140,6 +140,11 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(overdueFigure).ToHaveTextAsync((flagged + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByTestId("overdue-work").Locator("tr[data-key='vacancies'] td.num")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
         (await host.ScalarAsync(Flagged)).ShouldBe(flagged + 1);
+
+        // A zero is a figure without a bar; a count above zero has its bar.
+        (await page.Locator("table.counts tr:has(td.num:text-is('0'))").CountAsync()).ShouldBeGreaterThan(0);
+        (await page.Locator("table.counts tr:has(td.num:text-is('0')) .bar").CountAsync()).ShouldBe(0);
+        (await page.GetByTestId("overdue-work").Locator("tr[data-key='vacancies'] .bar").CountAsync()).ShouldBe(1);
         await Screenshots.SaveAsync(page, "coordinator-overview");
 
         // Aggregates only: no child's key anywhere on the page.
