@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using Samverkan.Host.Dashboard;
 using Samverkan.Host.Demo;
 using Samverkan.Testing;
 
@@ -67,6 +68,13 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         var alert = counsellorPage.Locator($"li[data-alert='{alertId}']");
         await Assertions.Expect(alert).ToBeVisibleAsync(Visible);
         await Assertions.Expect(alert).ToContainTextAsync("Ny");
+
+        // The card says which case, school and child it is about, and by when the case's acknowledgement is expected.
+        var facts = alert.GetByTestId("alert-facts");
+        var kind = (await host.TextAsync("select kind from coord_cases where case_id = $1", caseId))!;
+        await Assertions.Expect(facts).ToContainTextAsync(DashboardText.Sv.Kind(kind) + ", Södraskolan", new() { Timeout = 20_000 });
+        await Assertions.Expect(facts).ToContainTextAsync(pupil[..10]);
+        await Assertions.Expect(alert.GetByTestId("alert-reply-by")).ToBeVisibleAsync(Visible);
         var socialRow = socialPage.Locator($"tr[data-case='{caseId}']");
         await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Nytt", new() { Timeout = 20_000 });
         await Screenshots.SaveAsync(counsellorPage, "school-team-overview");

@@ -108,6 +108,7 @@ public sealed class DashboardText
         ["alert.new"] = ("Ny", "New"),
         ["alert.open"] = ("Öppna ärendet", "Open the case"),
         ["alert.acknowledge"] = ("Kvittera", "Acknowledge"),
+        ["alert.replyby"] = ("Kvittens väntas senast", "Acknowledgement expected by"),
 
         ["case.title"] = ("Ärende", "Case"),
         ["case.back"] = ("Tillbaka till översikten", "Back to the overview"),
