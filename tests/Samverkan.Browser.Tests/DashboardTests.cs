@@ -260,7 +260,16 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         // A plan action owned by Karin, due in a week: Anna's open page shows it without reload.
         await page.GetByLabel("Åtgärd", new() { Exact = true }).FillAsync("Anpassad studiegång tre veckor");
         await page.GetByLabel("Ansvarig", new() { Exact = true }).SelectOptionAsync("karin.kurator");
-        await page.GetByLabel("Klart senast", new() { Exact = true }).FillAsync(today.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        // Dates are typed the Swedish way whatever the browser's locale; another form is refused at the field.
+        var due = page.GetByLabel("Klart senast", new() { Exact = true });
+        (await due.GetAttributeAsync("placeholder")).ShouldBe("ÅÅÅÅ-MM-DD");
+        await due.FillAsync("12/24/2026");
+        await due.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#plan-due-hint")).ToHaveTextAsync("Inget giltigt datum: skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-12-24.");
+        await Assertions.Expect(due).ToHaveAttributeAsync("aria-invalid", "true");
+        await due.FillAsync(today.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await due.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#plan-due-hint")).ToHaveTextAsync("Skriv datumet som ÅÅÅÅ-MM-DD.");
         var added = System.Diagnostics.Stopwatch.StartNew();
         await page.GetByTestId("plan-form").GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("plan")).ToContainTextAsync("Anpassad studiegång tre veckor", new() { Timeout = 20_000 });
@@ -276,7 +285,8 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(page.GetByTestId("plan").Locator("li [data-status]")).ToHaveTextAsync("Pågår", new() { Timeout = 20_000 });
 
         // A meeting tomorrow at ten, then recorded as held with a decision and the next follow-up.
-        await page.GetByLabel("Tid", new() { Exact = true }).FillAsync(today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T10:00");
+        await page.GetByLabel("Datum", new() { Exact = true }).FillAsync(today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Klockslag", new() { Exact = true }).FillAsync("10:00");
         await page.GetByLabel("Syfte", new() { Exact = true }).FillAsync("Gemensam planering");
         await page.GetByTestId("meeting-form").GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("meetings")).ToContainTextAsync("Gemensam planering", new() { Timeout = 20_000 });
