@@ -41,5 +41,6 @@ app.MapHealth();
 app.MapSamverkanOpenApi();         // /openapi/v1.json and the API reference page at /openapi/reference
 app.MapSamverkanApi();
 app.MapSamverkanDashboard();
+app.MapSiloDashboard();            // the Orleans dashboard for operators (no grain state)
 
 return await app.RunSamverkanAsync();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using Samverkan.Host.Dashboard;
 using Samverkan.Host.Demo;
 using Samverkan.Testing;
 
@@ -67,6 +68,13 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         var alert = counsellorPage.Locator($"li[data-alert='{alertId}']");
         await Assertions.Expect(alert).ToBeVisibleAsync(Visible);
         await Assertions.Expect(alert).ToContainTextAsync("Ny");
+
+        // The card says which case, school and child it is about, and by when the case's acknowledgement is expected.
+        var facts = alert.GetByTestId("alert-facts");
+        var kind = (await host.TextAsync("select kind from coord_cases where case_id = $1", caseId))!;
+        await Assertions.Expect(facts).ToContainTextAsync(DashboardText.Sv.Kind(kind) + ", Södraskolan", new() { Timeout = 20_000 });
+        await Assertions.Expect(facts).ToContainTextAsync(pupil[..10]);
+        await Assertions.Expect(alert.GetByTestId("alert-reply-by")).ToBeVisibleAsync(Visible);
         var socialRow = socialPage.Locator($"tr[data-case='{caseId}']");
         await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Nytt", new() { Timeout = 20_000 });
         await Screenshots.SaveAsync(counsellorPage, "school-team-overview");
@@ -140,6 +148,11 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(overdueFigure).ToHaveTextAsync((flagged + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByTestId("overdue-work").Locator("tr[data-key='vacancies'] td.num")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
         (await host.ScalarAsync(Flagged)).ShouldBe(flagged + 1);
+
+        // A zero is a figure without a bar; a count above zero has its bar.
+        (await page.Locator("table.counts tr:has(td.num:text-is('0'))").CountAsync()).ShouldBeGreaterThan(0);
+        (await page.Locator("table.counts tr:has(td.num:text-is('0')) .bar").CountAsync()).ShouldBe(0);
+        (await page.GetByTestId("overdue-work").Locator("tr[data-key='vacancies'] .bar").CountAsync()).ShouldBe(1);
         await Screenshots.SaveAsync(page, "coordinator-overview");
 
         // Aggregates only: no child's key anywhere on the page.
@@ -247,7 +260,16 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         // A plan action owned by Karin, due in a week: Anna's open page shows it without reload.
         await page.GetByLabel("Åtgärd", new() { Exact = true }).FillAsync("Anpassad studiegång tre veckor");
         await page.GetByLabel("Ansvarig", new() { Exact = true }).SelectOptionAsync("karin.kurator");
-        await page.GetByLabel("Klart senast", new() { Exact = true }).FillAsync(today.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        // Dates are typed the Swedish way whatever the browser's locale; another form is refused at the field.
+        var due = page.GetByLabel("Klart senast", new() { Exact = true });
+        (await due.GetAttributeAsync("placeholder")).ShouldBe("ÅÅÅÅ-MM-DD");
+        await due.FillAsync("12/24/2026");
+        await due.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#plan-due-hint")).ToHaveTextAsync("Inget giltigt datum: skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-12-24.");
+        await Assertions.Expect(due).ToHaveAttributeAsync("aria-invalid", "true");
+        await due.FillAsync(today.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await due.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#plan-due-hint")).ToHaveTextAsync("Skriv datumet som ÅÅÅÅ-MM-DD.");
         var added = System.Diagnostics.Stopwatch.StartNew();
         await page.GetByTestId("plan-form").GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("plan")).ToContainTextAsync("Anpassad studiegång tre veckor", new() { Timeout = 20_000 });
@@ -263,7 +285,8 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(page.GetByTestId("plan").Locator("li [data-status]")).ToHaveTextAsync("Pågår", new() { Timeout = 20_000 });
 
         // A meeting tomorrow at ten, then recorded as held with a decision and the next follow-up.
-        await page.GetByLabel("Tid", new() { Exact = true }).FillAsync(today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "T10:00");
+        await page.GetByLabel("Datum", new() { Exact = true }).FillAsync(today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Klockslag", new() { Exact = true }).FillAsync("10:00");
         await page.GetByLabel("Syfte", new() { Exact = true }).FillAsync("Gemensam planering");
         await page.GetByTestId("meeting-form").GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("meetings")).ToContainTextAsync("Gemensam planering", new() { Timeout = 20_000 });

@@ -167,6 +167,23 @@ public sealed class HostTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task Favicon_IsServedWithoutSignIn_AtItsOwnPathAndTheClassicOne()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        var icon = await client.GetAsync("/favicon.svg", Token);
+        icon.StatusCode.ShouldBe(HttpStatusCode.OK);
+        icon.Content.Headers.ContentType?.MediaType.ShouldBe("image/svg+xml");
+        (await icon.Content.ReadAsStringAsync(Token)).ShouldStartWith("<svg");
+
+        var classic = await client.GetAsync("/favicon.ico", Token);
+        classic.StatusCode.ShouldBe(HttpStatusCode.MovedPermanently);
+        classic.Headers.Location?.OriginalString.ShouldBe("/favicon.svg");
+    }
+
+    [Fact]
     public async Task MalformedJson_Gets400ProblemDetailsWithTraceIdAndNoEcho()
     {
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);

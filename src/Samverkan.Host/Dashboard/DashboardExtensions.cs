@@ -19,6 +19,8 @@ public static class DashboardExtensions
 
     private const string StylesheetResource = "Samverkan.Host.Dashboard.dashboard.css";
 
+    private const string IconResource = "Samverkan.Host.Dashboard.favicon.svg";
+
     public static IHostApplicationBuilder AddSamverkanDashboard(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -61,6 +63,10 @@ public static class DashboardExtensions
             .RequireAuthorization(Policy)
             .WithMetadata(new DashboardPageMetadata());
         app.MapGet("/dashboard.css", Stylesheet).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/favicon.svg", Icon).AllowAnonymous().ExcludeFromDescription();
+
+        // Browsers and tools that ask for the classic path without reading the page's icon link.
+        app.MapGet("/favicon.ico", () => TypedResults.LocalRedirect("/favicon.svg", permanent: true)).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/language", SetLanguage).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
@@ -80,12 +86,12 @@ public static class DashboardExtensions
         return TypedResults.Redirect(SignInEndpoints.IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }
 
-    private static IResult Stylesheet()
-    {
-        var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(StylesheetResource)
-            ?? throw new InvalidOperationException($"The resource {StylesheetResource} is missing.");
-        return TypedResults.Stream(stream, "text/css; charset=utf-8");
-    }
+    private static IResult Stylesheet() => TypedResults.Stream(Resource(StylesheetResource), "text/css; charset=utf-8");
+
+    private static IResult Icon() => TypedResults.Stream(Resource(IconResource), "image/svg+xml");
+
+    private static Stream Resource(string name) =>
+        Assembly.GetExecutingAssembly().GetManifestResourceStream(name) ?? throw new InvalidOperationException($"The resource {name} is missing.");
 
     /// <summary>
     /// Dashboard pages: our own scripts, styles and circuit only (no framing, so no clickjacking of the case actions),

@@ -75,6 +75,11 @@ public static class DemoData
             Staff = "gustav.granskare", Name = "Gustav Ek", Organisation = MunicipalityOrganisation.Value, Municipality = Municipality.Value,
             Agency = nameof(Agency.School), Roles = [SamverkanClaims.AuditReviewerRole],
         },
+        new()
+        {
+            Staff = "olof.drift", Name = "Olof Lind (drift)", Organisation = MunicipalityOrganisation.Value, Municipality = Municipality.Value,
+            Agency = nameof(Agency.School), Roles = [SamverkanClaims.OperatorRole],
+        },
     ];
 
     public static ImmutableArray<Team> Teams { get; } =

@@ -33,4 +33,10 @@ public static class SamverkanClaims
 
     /// <summary>The role that may read the audit log (not a <see cref="Samverkan.Domain.Organisation.StaffRole"/>).</summary>
     public const string AuditReviewerRole = "AuditReviewer";
+
+    /// <summary>
+    /// The role that runs the deployment (the region's or municipality's IT operations): the cluster's own view, never a
+    /// child's data (not a <see cref="Samverkan.Domain.Organisation.StaffRole"/>).
+    /// </summary>
+    public const string OperatorRole = "Operator";
 }

@@ -20,4 +20,7 @@ public static class SamverkanPolicies
 
     /// <summary>A person with the role <c>AuditReviewer</c>: reads who accessed a child, verifies the audit chain.</summary>
     public const string AuditReviewer = "samverkan.audit";
+
+    /// <summary>A person with the role <c>Operator</c>: the Orleans dashboard of the cluster, without grain state.</summary>
+    public const string Operator = "samverkan.operator";
 }

@@ -51,6 +51,10 @@ public static class SecurityExtensions
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddOptions<CookieAuthenticationOptions>(SamverkanAuthentication.CookieScheme)
             .Configure<IOptions<SamverkanAuthenticationOptions>>((cookie, options) => ConfigureCookie(cookie, options.Value, environment));
+
+        // A session's and a token's lifetime are the service's time, the clock that stamped them (not the runtime's).
+        services.AddOptions<CookieAuthenticationOptions>(SamverkanAuthentication.CookieScheme).Configure<ServiceClock>((o, clock) => o.TimeProvider = clock);
+        services.AddOptions<JwtBearerOptions>(SamverkanAuthentication.BearerScheme).Configure<ServiceClock>((o, clock) => o.TimeProvider = clock);
         services.AddDataProtection().SetApplicationName("Samverkan");
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((keys, dataSource) => keys.XmlRepository = new PostgresXmlRepository(dataSource));
@@ -108,6 +112,8 @@ public static class SecurityExtensions
                 && (caller.IsFeed || context.User.HasRole(SamverkanClaims.AdministratorRole))));
         options.AddPolicy(SamverkanPolicies.AuditReviewer, policy => policy.RequireAuthenticatedUser()
             .RequireAssertion(context => CallerOf(context) is { IsFeed: false } && context.User.HasRole(SamverkanClaims.AuditReviewerRole)));
+        options.AddPolicy(SamverkanPolicies.Operator, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => CallerOf(context) is { IsFeed: false } && context.User.HasRole(SamverkanClaims.OperatorRole)));
     }
 
     private static Caller? CallerOf(AuthorizationHandlerContext context) =>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Samverkan.Host.Database;
 using Samverkan.Host.Health;
 using Samverkan.Postgres;
@@ -28,7 +29,8 @@ public static class SiloExtensions
         builder.UseOrleans(silo => silo
             .UseAdoNetClustering(o => o.Invariant = OrleansProviderSchema.Invariant)
             .AddAdoNetGrainStorage(GrainStorage, o => o.Invariant = OrleansProviderSchema.Invariant)
-            .UseAdoNetReminderService(o => o.Invariant = OrleansProviderSchema.Invariant));
+            .UseAdoNetReminderService(o => o.Invariant = OrleansProviderSchema.Invariant)
+            .AddDashboard(o => o.HideTrace = true));
 
         // The connection string is known only once the database is (the private server of the default run starts late),
         // and the options are read when the silo starts, after the migrations.
