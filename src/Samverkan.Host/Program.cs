@@ -38,7 +38,7 @@ if (MigrateCommand.IsRequested(args))
 app.UseSamverkanProblemDetails();
 app.UseSamverkanSecurity();         // authentication, rate limits, authorization; /signin, /signout, /api/v1/audit, /dev (Development)
 app.MapHealth();
-app.MapOpenApi();
+app.MapSamverkanOpenApi();         // /openapi/v1.json and the API reference page at /openapi/reference
 app.MapSamverkanApi();
 app.MapSamverkanDashboard();
 app.MapSiloDashboard();            // the Orleans dashboard for operators (no grain state)

@@ -117,6 +117,8 @@ public sealed class HostTests(PostgresServerFixture postgres)
         using var actorsSource = new ActivitySource("Samverkan.Actors.Probe");
         using var aspNetCoreSource = new ActivitySource("Microsoft.AspNetCore");
         using var npgsqlSource = new ActivitySource("Npgsql");
+        using var orleansRuntimeSource = new ActivitySource("Microsoft.Orleans.Runtime");
+        using var orleansApplicationSource = new ActivitySource("Microsoft.Orleans.Application");
         using var unrelatedSource = new ActivitySource("Unrelated.Library");
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
         await using var factory = new SamverkanHostFactory(database.ConnectionString);
@@ -126,7 +128,29 @@ public sealed class HostTests(PostgresServerFixture postgres)
         actorsSource.HasListeners().ShouldBeTrue();
         aspNetCoreSource.HasListeners().ShouldBeTrue();
         npgsqlSource.HasListeners().ShouldBeTrue();
+        orleansRuntimeSource.HasListeners().ShouldBeTrue();
+        orleansApplicationSource.HasListeners().ShouldBeTrue();
         unrelatedSource.HasListeners().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ApiReference_AnswersAnonymously_AndTheDocumentDescribesBearerAndCookie()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        using var page = await client.GetAsync("/openapi/reference", Token);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var document = await client.GetAsync("/openapi/v1.json", Token);
+        document.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var json = System.Text.Json.JsonDocument.Parse(await document.Content.ReadAsStringAsync(Token));
+        var schemes = json.RootElement.GetProperty("components").GetProperty("securitySchemes");
+        schemes.GetProperty("bearer").GetProperty("scheme").GetString().ShouldBe("bearer");
+        schemes.GetProperty("bearer").GetProperty("bearerFormat").GetString().ShouldBe("JWT");
+        schemes.GetProperty("cookie").GetProperty("in").GetString().ShouldBe("cookie");
+        schemes.GetProperty("cookie").GetProperty("name").GetString().ShouldBe("samverkan.session");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace Samverkan.Host.Health;
 
@@ -10,11 +11,25 @@ public static class HealthExtensions
     /// <summary>Retry-After (seconds) sent with a 503 from <c>/health/ready</c>.</summary>
     public const int RetryAfterSeconds = 5;
 
-    /// <summary>Health checks; the database readiness check. Other features add theirs tagged <see cref="HealthTags.Ready"/>.</summary>
+    /// <summary>How long the database check waits for <c>SELECT 1</c>.</summary>
+    public static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Health checks: <c>database</c> (<c>AspNetCore.HealthChecks.NpgSql</c> over the service's own
+    /// <see cref="NpgsqlDataSource"/>, resolved when the check first runs, since a private PostgreSQL may start after
+    /// configuration) and <c>migrations</c>. Other features add theirs tagged <see cref="HealthTags.Ready"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddSamverkanHealth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: [HealthTags.Ready]);
+        builder.Services.AddHealthChecks()
+            .AddNpgSql(
+                sp => sp.GetRequiredService<NpgsqlDataSource>(),
+                name: "database",
+                failureStatus: HealthStatus.Unhealthy,
+                tags: [HealthTags.Ready],
+                timeout: DatabaseTimeout)
+            .AddCheck<MigrationsReadinessCheck>("migrations", tags: [HealthTags.Ready]);
         return builder;
     }
 

@@ -30,6 +30,15 @@ public static class SamverkanTelemetry
     /// <summary>HttpClient's built-in ActivitySource and Meter.</summary>
     public const string HttpClient = "System.Net.Http";
 
+    /// <summary>Orleans' meter (Orleans.Core).</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>Orleans' runtime spans (Orleans.Core.Abstractions, <c>ActivitySources.RuntimeActivitySourceName</c>).</summary>
+    public const string OrleansRuntimeSource = "Microsoft.Orleans.Runtime";
+
+    /// <summary>Orleans' grain call spans (<c>ActivitySources.ApplicationGrainActivitySourceName</c>).</summary>
+    public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
+
     public static readonly ActivitySource ActivitySource = new(Name);
 
     public static readonly Meter Meter = new(Name);

@@ -1,4 +1,4 @@
-using OpenTelemetry;
+using Npgsql;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -9,13 +9,18 @@ namespace Samverkan.Host.Telemetry;
 
 public static class TelemetryExtensions
 {
-    /// <summary>The environment variable that turns OTLP export on.</summary>
+    /// <summary>The environment variable (configuration key) that turns OTLP export on.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The metric export interval (milliseconds) the OpenTelemetry SDK reads; ours is 15 s unless set.</summary>
+    public const string MetricExportIntervalVariable = "OTEL_METRIC_EXPORT_INTERVAL";
+
     /// <summary>
-    /// OpenTelemetry traces, metrics and logs, wired by hand: our own sources and meters (<c>Samverkan</c>,
-    /// <c>Samverkan.*</c>), ASP.NET Core's, Npgsql's, HttpClient's and the runtime's. Exported over OTLP only when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the other <c>OTEL_*</c> variables itself).
+    /// OpenTelemetry traces, metrics and logs through <c>OpenTelemetry.Extensions.Hosting</c>: our own sources and
+    /// meters (<c>Samverkan</c>, <c>Samverkan.*</c>), the ASP.NET Core, HttpClient, runtime and Npgsql
+    /// instrumentations, and Orleans' meter and activity sources. Exported over OTLP only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the other <c>OTEL_*</c> keys itself). Every span
+    /// passes <see cref="RedactionProcessor"/> before any exporter sees it.
     /// </summary>
     public static IHostApplicationBuilder AddSamverkanTelemetry(this IHostApplicationBuilder builder)
     {
@@ -23,59 +28,62 @@ public static class TelemetryExtensions
         var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : SamverkanTelemetry.ServiceName;
         var version = typeof(SamverkanTelemetry).Assembly.GetName().Version?.ToString();
+        var exportInterval = int.TryParse(builder.Configuration[MetricExportIntervalVariable], out var interval) && interval > 0 ? interval : 15_000;
 
-        void ConfigureResource(ResourceBuilder resource) => resource
-            .AddService(serviceName, serviceVersion: version, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId)
-            .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]);
-
-        builder.Logging.AddOpenTelemetry(options =>
-        {
-            var resource = ResourceBuilder.CreateDefault();
-            ConfigureResource(resource);
-            options.SetResourceBuilder(resource);
-            options.IncludeFormattedMessage = true;
-
-            // Scopes carry request paths and query strings; logs carry ids through their own structured fields.
-            options.IncludeScopes = false;
-            if (exportOtlp)
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource
+                .AddService(serviceName, serviceVersion: version, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId)
+                .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]))
+            .WithTracing(tracing =>
             {
-                options.AddOtlpExporter();
-            }
-        });
-
-        builder.Services.AddSingleton(_ =>
-        {
-            var tracing = Sdk.CreateTracerProviderBuilder()
-                .ConfigureResource(ConfigureResource)
-                .AddSource(SamverkanTelemetry.Name, SamverkanTelemetry.OwnWildcard)
-                .AddSource(SamverkanTelemetry.AspNetCoreSource, SamverkanTelemetry.AspNetCoreWildcard)
-                .AddSource(SamverkanTelemetry.Npgsql, SamverkanTelemetry.HttpClient)
-                .AddProcessor(new RedactionProcessor());
-            if (exportOtlp)
+                tracing
+                    .AddSource(SamverkanTelemetry.Name, SamverkanTelemetry.OwnWildcard)
+                    .AddSource(SamverkanTelemetry.OrleansRuntimeSource, SamverkanTelemetry.OrleansApplicationSource)
+                    .AddAspNetCoreInstrumentation(options =>
+                    {
+                        // Health probes are noise; exceptions' messages can quote input.
+                        options.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+                        options.RecordException = false;
+                    })
+                    .AddHttpClientInstrumentation(options => options.RecordException = false)
+                    .AddNpgsql()
+                    // Last of the processors that see a span end, and before the exporter (added below).
+                    .AddProcessor(new RedactionProcessor());
+                if (exportOtlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(metrics =>
             {
-                tracing.AddOtlpExporter();
-            }
+                metrics
+                    .AddMeter(SamverkanTelemetry.Name, SamverkanTelemetry.OwnWildcard)
+                    .AddMeter(SamverkanTelemetry.OrleansMeter)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddNpgsqlInstrumentation();
+                if (exportOtlp)
+                {
+                    metrics.AddOtlpExporter((OtlpExporterOptions _, MetricReaderOptions reader) =>
+                        reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = exportInterval);
+                }
+            })
+            .WithLogging(
+                logging =>
+                {
+                    if (exportOtlp)
+                    {
+                        logging.AddOtlpExporter();
+                    }
+                },
+                options =>
+                {
+                    options.IncludeFormattedMessage = true;
 
-            return tracing.Build();
-        });
-        builder.Services.AddSingleton(_ =>
-        {
-            var metrics = Sdk.CreateMeterProviderBuilder()
-                .ConfigureResource(ConfigureResource)
-                .AddMeter(SamverkanTelemetry.Name, SamverkanTelemetry.OwnWildcard)
-                .AddMeter(SamverkanTelemetry.AspNetCoreWildcard)
-                .AddMeter(SamverkanTelemetry.Npgsql, SamverkanTelemetry.RuntimeMeter, SamverkanTelemetry.HttpClient);
-            if (exportOtlp)
-            {
-                metrics.AddOtlpExporter((OtlpExporterOptions _, MetricReaderOptions reader) =>
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 15_000);
-            }
-
-            return metrics.Build();
-        });
-
-        // Creates both providers as the host starts (the container disposes them when the host stops).
-        builder.Services.AddHostedService<TelemetryStartupService>();
+                    // Scopes carry request paths and query strings; logs carry ids through their own structured fields.
+                    options.IncludeScopes = false;
+                });
         return builder;
     }
 }
