@@ -10,7 +10,6 @@ namespace Samverkan.Host.Health;
 /// </summary>
 internal sealed class MigrationsReadinessCheck(NpgsqlDataSource dataSource, IEnumerable<MigrationSource> sources) : IHealthCheck
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
     private readonly MigrationSource[] _sources = [.. sources];
     private volatile bool _migrated;
 
@@ -22,7 +21,7 @@ internal sealed class MigrationsReadinessCheck(NpgsqlDataSource dataSource, IEnu
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        timeout.CancelAfter(HealthExtensions.DatabaseTimeout);
         try
         {
             _migrated = await Migrator.IsUpToDateAsync(dataSource, _sources, timeout.Token).ConfigureAwait(false);

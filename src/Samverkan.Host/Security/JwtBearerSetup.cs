@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Samverkan.Domain.Common;
 
 namespace Samverkan.Host.Security;
 
@@ -27,6 +28,9 @@ internal sealed class JwtBearerSetup(
         {
             return;
         }
+
+        // A token's lifetime is the service's time, as a session's is (not the runtime's clock).
+        bearer.TimeProvider = services.GetRequiredService<ServiceClock>();
 
         var settings = options.Value;
         var issuers = new List<string>();

@@ -50,11 +50,7 @@ public static class SecurityExtensions
             .AddCookie(SamverkanAuthentication.CookieScheme, _ => { });
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddOptions<CookieAuthenticationOptions>(SamverkanAuthentication.CookieScheme)
-            .Configure<IOptions<SamverkanAuthenticationOptions>>((cookie, options) => ConfigureCookie(cookie, options.Value, environment));
-
-        // A session's and a token's lifetime are the service's time, the clock that stamped them (not the runtime's).
-        services.AddOptions<CookieAuthenticationOptions>(SamverkanAuthentication.CookieScheme).Configure<ServiceClock>((o, clock) => o.TimeProvider = clock);
-        services.AddOptions<JwtBearerOptions>(SamverkanAuthentication.BearerScheme).Configure<ServiceClock>((o, clock) => o.TimeProvider = clock);
+            .Configure<IOptions<SamverkanAuthenticationOptions>, ServiceClock>((cookie, options, clock) => ConfigureCookie(cookie, options.Value, clock, environment));
         services.AddDataProtection().SetApplicationName("Samverkan");
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((keys, dataSource) => keys.XmlRepository = new PostgresXmlRepository(dataSource));
@@ -131,8 +127,10 @@ public static class SecurityExtensions
         return context.Request.Cookies.ContainsKey(cookieName) ? SamverkanAuthentication.CookieScheme : SamverkanAuthentication.BearerScheme;
     }
 
-    private static void ConfigureCookie(CookieAuthenticationOptions cookie, SamverkanAuthenticationOptions options, IHostEnvironment environment)
+    private static void ConfigureCookie(CookieAuthenticationOptions cookie, SamverkanAuthenticationOptions options, ServiceClock clock, IHostEnvironment environment)
     {
+        // A session's lifetime is the service's time, the clock that stamped it (not the runtime's).
+        cookie.TimeProvider = clock;
         cookie.Cookie.Name = options.CookieName;
         cookie.Cookie.HttpOnly = true;
         cookie.Cookie.Path = "/";

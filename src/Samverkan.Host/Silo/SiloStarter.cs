@@ -26,9 +26,7 @@ internal sealed partial class SiloStarter(Orleans.Runtime.Silo silo, NpgsqlDataS
     {
         if (await SchemaReadyAsync(cancellationToken).ConfigureAwait(false))
         {
-            await silo.StartAsync(cancellationToken).ConfigureAwait(false);
-            _started = true;
-            Log.Started(logger);
+            await StartSiloAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -42,9 +40,7 @@ internal sealed partial class SiloStarter(Orleans.Runtime.Silo silo, NpgsqlDataS
         {
             if (await SchemaReadyAsync(stoppingToken).ConfigureAwait(false))
             {
-                await silo.StartAsync(stoppingToken).ConfigureAwait(false);
-                _started = true;
-                Log.Started(logger);
+                await StartSiloAsync(stoppingToken).ConfigureAwait(false);
                 return;
             }
 
@@ -87,6 +83,13 @@ internal sealed partial class SiloStarter(Orleans.Runtime.Silo silo, NpgsqlDataS
         {
             Log.StopAbandoned(logger);
         }
+    }
+
+    private async Task StartSiloAsync(CancellationToken cancellationToken)
+    {
+        await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+        _started = true;
+        Log.Started(logger);
     }
 
     private async Task<bool> SchemaReadyAsync(CancellationToken cancellationToken)
