@@ -47,7 +47,7 @@ public sealed class MunicipalityGrain(
         var next = current is null
             ? new MunicipalityState { Municipality = command.Municipality, Rules = RuleSets.Defaults(command.Municipality.Code, clock.GetUtcNow()), CoordinatorTeam = command.CoordinatorTeam }
             : current with { Municipality = command.Municipality, CoordinatorTeam = command.CoordinatorTeam };
-        return next == current ? CommandResult.Done : await SaveAsync(next);
+        return Unchanged(current, next) ? CommandResult.Done : await SaveAsync(next);
     }
 
     public async Task<CommandResult> ChangeRulesAsync(ChangeMunicipalityRules command)

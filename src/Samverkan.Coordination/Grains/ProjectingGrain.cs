@@ -52,6 +52,14 @@ public abstract class ProjectingGrain<TState>(IPersistentState<TState> state, IR
         await base.OnActivateAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Whether a command leaves a document as it is. Compared as the stored JSON, not with record equality: the domain's
+    /// records hold immutable arrays, which compare by reference, so an upsert of the same school would look like a change.
+    /// </summary>
+    protected static bool Unchanged<T>(T? current, T? next)
+        where T : class =>
+        current is not null && next is not null && CoordinationJson.Serialize(current) == CoordinationJson.Serialize(next);
+
     /// <summary>Before a decision: rows that may be missing from the read models (a new activation, a failed write) are written again.</summary>
     protected async Task EnsureProjectedAsync()
     {

@@ -56,7 +56,7 @@ public sealed class SchoolGrain(
 
         // The roster does not carry the principal's overrides: keep them.
         var next = command.School with { RuleOverrides = State.School?.RuleOverrides ?? command.School.RuleOverrides };
-        return next == State.School
+        return Unchanged(State.School, next)
             ? CommandResult.Done
             : await CommitAsync(State with { School = next, Version = State.Version + 1 }, CommandResult.Done with { Id = Id });
     }
