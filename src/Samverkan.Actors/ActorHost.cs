@@ -103,7 +103,8 @@ public sealed class ActorHost : IAsyncDisposable
         _services = new ActorRuntimeServices(
             dataSource, options, actors, projectors ?? [], timeProvider ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance);
         _logger = _services.Logger;
-        _signals = new SignalHub(_logger);
+        _signals = new SignalHub(_logger, _services);
+        ReadModels = new ReadModelWriter(dataSource, _services.Projectors);
         _listener = new NotificationListener(_services, _signals, WakePartition, WakeMembership, WakeAll);
         Client = new ActorClient(_services);
         _loops = options.ProcessMessages
@@ -125,6 +126,9 @@ public sealed class ActorHost : IAsyncDisposable
     public IActorClient Client { get; }
 
     public IActorSignals Signals => _signals;
+
+    /// <summary>The read models, for writers outside the actor batches (the Orleans grains).</summary>
+    public IReadModels ReadModels { get; }
 
     public IReadOnlyCollection<int> OwnedPartitions => [.. _owned.Keys.Order()];
 

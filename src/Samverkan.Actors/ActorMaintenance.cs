@@ -41,6 +41,21 @@ public sealed class ActorMaintenance(NpgsqlDataSource dataSource)
             """,
             cancellationToken, age, limit);
 
+    /// <summary>
+    /// The persisted state of an actor whose type moved onto an Orleans grain: the grain reads it once, on its first
+    /// activation, and from then on keeps its own. Null when the actor never persisted state.
+    /// </summary>
+    public async Task<PersistedActorState?> ReadStateAsync(ActorId actor, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select state_version, state::text from actor_state where actor_type = $1 and actor_key = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = actor.Type });
+        command.Parameters.Add(new NpgsqlParameter { Value = actor.Key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new PersistedActorState(reader.GetInt32(0), reader.GetString(1))
+            : null;
+    }
+
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = dataSource.CreateCommand(sql);
@@ -52,3 +67,6 @@ public sealed class ActorMaintenance(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
+
+/// <summary>An actor's state as the runtime persisted it: its schema version and its JSON.</summary>
+public sealed record PersistedActorState(int StateVersion, string Json);

@@ -14,6 +14,12 @@ public interface IActorSignals
 
     /// <summary>Raised after the listener (re)connected: signals may have been missed in between.</summary>
     event Action? Reconnected;
+
+    /// <summary>
+    /// Publishes a signal on every node, from outside an actor batch (the Orleans grains, after their state write):
+    /// this node's subscribers get it in order, other nodes through PostgreSQL. Best effort, as every signal.
+    /// </summary>
+    void Publish(string topic, object payload);
 }
 
 /// <summary>A published notification: its topic and JSON payload.</summary>

@@ -33,8 +33,6 @@ public static class CoordinationServiceCollectionExtensions
         return actors
             .AddActor<ChildActor>()
             .AddActor<CaseActor>()
-            .AddActor<MunicipalityActor>()
-            .AddActor<SchoolActor>()
             .AddActor<TeamActor>()
             .AddActor<StaffActor>()
             .AddActor<InboxActor>()

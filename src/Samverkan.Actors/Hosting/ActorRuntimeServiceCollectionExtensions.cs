@@ -44,6 +44,7 @@ public static class ActorRuntimeServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<ActorHost>().Client);
         services.TryAddSingleton(sp => sp.GetRequiredService<ActorHost>().Signals);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ActorHost>().ReadModels);
         services.TryAddSingleton(sp => new ActorMaintenance(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<ActorHostService>();
         return new ActorRuntimeBuilder(services);

@@ -1,14 +1,10 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Samverkan.Actors.Runtime;
 
 /// <summary>The untyped context of the message being handled; reused across the messages of a batch.</summary>
 internal sealed class ActorContextCore(ActorRuntimeServices services)
 {
-    /// <summary>PostgreSQL's NOTIFY payload limit is 8000 bytes; keep a margin for the topic.</summary>
-    internal const int MaxSignalBytes = 7900;
-
     private Activation? _activation;
     private BatchEffects? _effects;
     private ActorBase? _actor;
@@ -88,23 +84,7 @@ internal sealed class ActorContextCore(ActorRuntimeServices services)
         Effects.Rows.Add(row);
     }
 
-    public void Publish(string topic, object payload)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(topic);
-        ArgumentNullException.ThrowIfNull(payload);
-        if (topic.Contains('\n', StringComparison.Ordinal))
-        {
-            throw new ArgumentException("A topic cannot contain a line break.", nameof(topic));
-        }
-
-        var text = topic + "\n" + Services.Registry.Serialize(payload);
-        if (Encoding.UTF8.GetByteCount(text) > MaxSignalBytes)
-        {
-            throw new ArgumentException($"A signal must stay under {MaxSignalBytes} bytes; publish ids, not documents.", nameof(payload));
-        }
-
-        Effects.Signals.Add(text);
-    }
+    public void Publish(string topic, object payload) => Effects.Signals.Add(SignalText.Format(topic, payload, Services.Registry));
 
     public void DeleteState()
     {

@@ -692,23 +692,8 @@ internal sealed class ProcessingLoop
         }
     }
 
-    private void WriteProjections(List<object> rows, NpgsqlBatch batch)
-    {
-        // Keep the order rows were emitted in: hand consecutive rows of one type to their projector together.
-        var writer = new ProjectionWriter(batch);
-        var run = new List<object>();
-        for (var i = 0; i <= rows.Count; i++)
-        {
-            if (i < rows.Count && (run.Count == 0 || run[0].GetType() == rows[i].GetType()))
-            {
-                run.Add(rows[i]);
-                continue;
-            }
-
-            _services.Projectors[run[0].GetType()].Write(run, writer);
-            run = i < rows.Count ? [rows[i]] : [];
-        }
-    }
+    private void WriteProjections(List<object> rows, NpgsqlBatch batch) =>
+        ProjectionRuns.Write(rows, _services.Projectors, new ProjectionWriter(batch));
 
     private static void RecordMetrics(BatchEffects effects)
     {

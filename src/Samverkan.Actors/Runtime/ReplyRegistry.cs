@@ -34,7 +34,7 @@ internal sealed class ReplyRegistry
         var inline = reply.Error is not null
             ? $"{reply.RequestId}\n!\n{reply.Error}"
             : $"{reply.RequestId}\n{reply.Kind}\n{reply.Json}";
-        return System.Text.Encoding.UTF8.GetByteCount(inline) <= ActorContextCore.MaxSignalBytes ? inline : reply.RequestId;
+        return System.Text.Encoding.UTF8.GetByteCount(inline) <= SignalText.MaxSignalBytes ? inline : reply.RequestId;
     }
 
     public void OnNotification(string payload)

@@ -8,7 +8,7 @@ namespace Samverkan.Actors.Runtime;
 /// those committed here at once, in commit order, without the round trip through PostgreSQL (the listener skips
 /// this node's own notifications).
 /// </summary>
-internal sealed class SignalHub(ILogger logger) : IActorSignals
+internal sealed class SignalHub(ILogger logger, ActorRuntimeServices services) : IActorSignals
 {
     private readonly Lock _gate = new();
     private readonly Channel<string> _local = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,6 +27,13 @@ internal sealed class SignalHub(ILogger logger) : IActorSignals
         }
 
         return subscription;
+    }
+
+    public void Publish(string topic, object payload)
+    {
+        var text = SignalText.Format(topic, payload, services.Registry);
+        DispatchLocal(text);
+        services.Notifier.Send(NotificationListener.SignalsChannel, text);
     }
 
     public void Dispatch(string text)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Samverkan.Abstractions;
 using Samverkan.Actors;
 using Samverkan.Coordination.Cases;
 using Samverkan.Coordination.Organisation;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Samverkan.Abstractions;
 using Samverkan.Actors;
 using Samverkan.Domain.Absence;
 using Samverkan.Domain.Cases;

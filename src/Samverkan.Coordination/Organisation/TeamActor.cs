@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using Samverkan.Abstractions;
 using Samverkan.Actors;
 using Samverkan.Coordination.Alerts;
 using Samverkan.Coordination.Projections;
+using Samverkan.Coordination.Reference;
 using Samverkan.Domain.Organisation;
 
 namespace Samverkan.Coordination.Organisation;

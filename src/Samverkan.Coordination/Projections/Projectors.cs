@@ -16,13 +16,14 @@ public sealed class MunicipalityProjector : Projector<MunicipalityRow>
             var state = row.State;
             writer.Add(
                 """
-                insert into coord_municipalities (code, name, region_code, rules_version, doc, updated_at)
-                values ($1, $2, $3, $4, $5, now())
+                insert into coord_municipalities (code, name, region_code, rules_version, doc, version, updated_at)
+                values ($1, $2, $3, $4, $5, $6, now())
                 on conflict (code) do update set name = excluded.name, region_code = excluded.region_code,
-                    rules_version = excluded.rules_version, doc = excluded.doc, updated_at = now()
+                    rules_version = excluded.rules_version, doc = excluded.doc, version = excluded.version, updated_at = now()
+                 where coord_municipalities.version <= excluded.version
                 """,
                 state.Municipality.Code.Value, state.Municipality.Name, state.Municipality.RegionCode, state.Rules.Version.Number,
-                Projection.Jsonb(CoordinationJson.Serialize(state)));
+                Projection.Jsonb(CoordinationJson.Serialize(state)), row.Version);
         }
     }
 }
@@ -36,12 +37,14 @@ public sealed class SchoolProjector : Projector<SchoolRow>
             var school = row.School;
             writer.Add(
                 """
-                insert into coord_schools (school_id, municipality, name, organisation, doc, updated_at)
-                values ($1, $2, $3, $4, $5, now())
+                insert into coord_schools (school_id, municipality, name, organisation, doc, version, updated_at)
+                values ($1, $2, $3, $4, $5, $6, now())
                 on conflict (school_id) do update set municipality = excluded.municipality, name = excluded.name,
-                    organisation = excluded.organisation, doc = excluded.doc, updated_at = now()
+                    organisation = excluded.organisation, doc = excluded.doc, version = excluded.version, updated_at = now()
+                 where coord_schools.version <= excluded.version
                 """,
-                school.Id.Value, school.Municipality.Value, school.Name, school.Organisation.Value, Projection.Jsonb(CoordinationJson.Serialize(school)));
+                school.Id.Value, school.Municipality.Value, school.Name, school.Organisation.Value, Projection.Jsonb(CoordinationJson.Serialize(school)),
+                row.Version);
         }
     }
 }

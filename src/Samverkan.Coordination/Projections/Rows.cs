@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Samverkan.Coordination.Reference;
+using Samverkan.Abstractions.Organisation;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Children;
 using Samverkan.Domain.Common;
@@ -10,9 +10,11 @@ namespace Samverkan.Coordination.Projections;
 
 // Read-model rows the coordination actors emit; the projectors in this folder write them.
 
-public sealed record MunicipalityRow(MunicipalityState State);
+/// <summary>A municipality's row at a version of its grain's state (an older version never overwrites a newer one).</summary>
+public sealed record MunicipalityRow(MunicipalityState State, long Version);
 
-public sealed record SchoolRow(School School);
+/// <summary>A school's row at a version of its grain's state (an older version never overwrites a newer one).</summary>
+public sealed record SchoolRow(School School, long Version);
 
 public sealed record TeamRow(Team Team);
 

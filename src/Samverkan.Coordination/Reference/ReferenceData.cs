@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Samverkan.Abstractions.Organisation;
 using Samverkan.Actors;
 using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Organisation;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Samverkan.Abstractions;
 using Samverkan.Actors;
-using Samverkan.Coordination;
 
 namespace Samverkan.Host.Api;
 

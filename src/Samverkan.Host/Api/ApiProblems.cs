@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Samverkan.Coordination;
+using Samverkan.Abstractions;
 using Samverkan.Domain.Common;
 
 namespace Samverkan.Host.Api;

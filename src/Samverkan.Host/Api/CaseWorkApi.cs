@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Samverkan.Abstractions;
 using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Coordination.Cases;

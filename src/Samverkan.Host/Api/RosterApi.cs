@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Samverkan.Abstractions;
+using Samverkan.Abstractions.Organisation;
 using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Coordination.Children;
@@ -58,6 +60,9 @@ public static class RosterApi
 
     private const string OtherMunicipalityMessage = "Roster data of another municipality.";
 
+    /// <summary>The code of a batch item that was not stored because its grain or actor could not be reached (send it again).</summary>
+    private const string UnavailableCode = "Unavailable";
+
     public static RouteGroupBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -81,7 +86,7 @@ public static class RosterApi
     }
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutMunicipalityAsync(
-        string code, MunicipalityRequest request, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
+        string code, MunicipalityRequest request, HttpContext http, IGrainFactory grains)
     {
         if (http.GetCaller().Municipality.Value != code)
         {
@@ -96,22 +101,22 @@ public static class RosterApi
         var command = new UpsertMunicipality(
             new Municipality(new MunicipalityCode(code), request.Name, request.RegionCode),
             StringIds.IsValid(request.CoordinatorTeam) ? new TeamId(request.CoordinatorTeam!) : null);
-        return await SendAsync(actors, CoordinationActors.MunicipalityOf(new MunicipalityCode(code)), command, cancellationToken).ConfigureAwait(false);
+        return await GrainCalls.ResultAsync(http, () => grains.Municipality(new MunicipalityCode(code)).UpsertAsync(command)).ConfigureAwait(false);
     }
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutCalendarAsync(
-        string code, SchoolCalendarDefinition calendar, HttpContext http, IActorClient actors, CancellationToken cancellationToken) =>
+        string code, SchoolCalendarDefinition calendar, HttpContext http, IGrainFactory grains) =>
         http.GetCaller().Municipality.Value != code
             ? OtherMunicipality()
-            : await SendAsync(actors, CoordinationActors.MunicipalityOf(new MunicipalityCode(code)), new SetSchoolCalendar(calendar), cancellationToken).ConfigureAwait(false);
+            : await GrainCalls.ResultAsync(http, () => grains.Municipality(new MunicipalityCode(code)).SetCalendarAsync(new SetSchoolCalendar(calendar))).ConfigureAwait(false);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolAsync(
-        string schoolId, School school, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken) =>
+        string schoolId, School school, HttpContext http, WriteScope scope, IGrainFactory grains, CancellationToken cancellationToken) =>
         school.Id.Value != schoolId
             ? ApiProblems.Invalid([new FieldError("id", "Mismatch", "The school's id must match the path.")])
             : !await scope.MayWriteSchoolAsync(http.GetCaller(), school, cancellationToken).ConfigureAwait(false)
             ? OtherMunicipality()
-            : await SendAsync(actors, CoordinationActors.SchoolOf(school.Id), new UpsertSchool(school), cancellationToken).ConfigureAwait(false);
+            : await GrainCalls.ResultAsync(http, () => grains.School(school.Id).UpsertAsync(new UpsertSchool(school))).ConfigureAwait(false);
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutTeamAsync(
         string teamId, Team team, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken) =>
@@ -167,7 +172,7 @@ public static class RosterApi
     /// references resolve) and each item's outcome is answered; a refused item changes nothing and can be resent.
     /// </summary>
     private static async Task<Results<Ok<RosterBatchReceipt>, ProblemHttpResult>> PutBatchAsync(
-        RosterBatch batch, ChildIdentity identity, HttpContext http, WriteScope scope, IActorClient actors, CancellationToken cancellationToken)
+        RosterBatch batch, ChildIdentity identity, HttpContext http, WriteScope scope, IActorClient actors, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var count = (batch.Staff?.Count ?? 0) + (batch.Teams?.Count ?? 0) + (batch.Schools?.Count ?? 0) + (batch.Children?.Count ?? 0);
@@ -183,13 +188,13 @@ public static class RosterApi
 
         var results = new List<RosterItemResult>(count);
         await ApplyAsync(
-            "staff", batch.Staff, s => s.Id.Value, s => (CoordinationActors.StaffOf(s.Id), new UpsertStaff(s)),
+            "staff", batch.Staff, s => s.Id.Value, s => Ask(CoordinationActors.StaffOf(s.Id), new UpsertStaff(s)),
             s => scope.MayWriteStaffAsync(caller, s.Id, s.Organisation, cancellationToken)).ConfigureAwait(false);
         await ApplyAsync(
-            "team", batch.Teams, t => t.Id.Value, t => (CoordinationActors.TeamOf(t.Id), new UpsertTeam(t)),
+            "team", batch.Teams, t => t.Id.Value, t => Ask(CoordinationActors.TeamOf(t.Id), new UpsertTeam(t)),
             t => scope.MayWriteTeamAsync(caller, t, cancellationToken)).ConfigureAwait(false);
         await ApplyAsync(
-            "school", batch.Schools, s => s.Id.Value, s => (CoordinationActors.SchoolOf(s.Id), new UpsertSchool(s)),
+            "school", batch.Schools, s => s.Id.Value, s => () => grains.School(s.Id).UpsertAsync(new UpsertSchool(s)),
             s => scope.MayWriteSchoolAsync(caller, s, cancellationToken)).ConfigureAwait(false);
         for (var i = 0; i < (batch.Children?.Count ?? 0); i++)
         {
@@ -216,7 +221,7 @@ public static class RosterApi
         return TypedResults.Ok(new RosterBatchReceipt(results.Count - refused, refused, results));
 
         async Task ApplyAsync<T>(
-            string kind, IReadOnlyList<T>? items, Func<T, string> id, Func<T, (ActorId Target, object Command)> command, Func<T, Task<bool>>? mayWrite)
+            string kind, IReadOnlyList<T>? items, Func<T, string> id, Func<T, Func<Task<CommandResult>>> command, Func<T, Task<bool>>? mayWrite)
         {
             // Items of one kind are independent: ask them together (their sends share commits).
             var outcomes = await Task.WhenAll((items ?? []).Select(async (item, index) =>
@@ -231,12 +236,17 @@ public static class RosterApi
                     return new RosterItemResult(kind, index, id(item), false, WriteScope.OtherMunicipalityCode, OtherMunicipalityMessage);
                 }
 
-                var (target, message) = command(item);
-                var (result, problem) = await ActorCalls.CommandAsync(actors, target, message, null, cancellationToken).ConfigureAwait(false);
-                return new RosterItemResult(kind, index, id(item), problem is null, result?.Code, result?.Message);
+                var (result, problem) = await GrainCalls.CommandAsync(command(item)).ConfigureAwait(false);
+                return result is null
+                    ? new RosterItemResult(kind, index, id(item), false, UnavailableCode, "Not stored: send the item again.")
+                    : new RosterItemResult(kind, index, id(item), problem is null, result.Code, result.Message);
             })).ConfigureAwait(false);
             results.AddRange(outcomes);
         }
+
+        Func<Task<CommandResult>> Ask(ActorId target, object message) => async () =>
+            await actors.AskAsync<CommandResult>(target, message, cancellationToken: cancellationToken).ConfigureAwait(false)
+            ?? throw new ActorTimeoutException("The actor gave no reply.");
     }
 
     private static Child ToProfile(ChildRosterItem item, Domain.Identity.PseudonymousKey key) => new()
@@ -251,7 +261,7 @@ public static class RosterApi
     };
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutMunicipalityRulesAsync(
-        string code, RulesRequest request, HttpContext http, IActorClient actors, CancellationToken cancellationToken)
+        string code, RulesRequest request, HttpContext http, IGrainFactory grains)
     {
         var caller = http.GetCaller();
         if (!StringIds.IsValid(code) || caller.Municipality.Value != code)
@@ -264,15 +274,12 @@ public static class RosterApi
             return TypedResults.Problem(title: "Only the municipality's coordinators change its rules", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        return await SendAsync(
-            actors,
-            CoordinationActors.MunicipalityOf(new MunicipalityCode(code)),
-            new ChangeMunicipalityRules(request.Rules.IsDefault ? [] : request.Rules, caller.Staff, request.Reason ?? ""),
-            cancellationToken).ConfigureAwait(false);
+        var command = new ChangeMunicipalityRules(request.Rules.IsDefault ? [] : request.Rules, caller.Staff, request.Reason ?? "");
+        return await GrainCalls.ResultAsync(http, () => grains.Municipality(new MunicipalityCode(code)).ChangeRulesAsync(command)).ConfigureAwait(false);
     }
 
     private static async Task<Results<Ok<CommandResult>, ProblemHttpResult>> PutSchoolRulesAsync(
-        string schoolId, RuleOverridesRequest request, HttpContext http, IActorClient actors, WriteScope scope, CancellationToken cancellationToken)
+        string schoolId, RuleOverridesRequest request, HttpContext http, IGrainFactory grains, WriteScope scope, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         if (!StringIds.IsValid(schoolId) || await scope.SchoolMunicipalityAsync(schoolId, cancellationToken).ConfigureAwait(false) != caller.Municipality.Value)
@@ -285,11 +292,8 @@ public static class RosterApi
             return TypedResults.Problem(title: "Only the principal sets a school's thresholds", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        return await SendAsync(
-            actors,
-            CoordinationActors.SchoolOf(new SchoolId(schoolId)),
-            new ChangeSchoolRules(request.Overrides.IsDefault ? [] : request.Overrides, caller.Staff, request.Reason ?? ""),
-            cancellationToken).ConfigureAwait(false);
+        var command = new ChangeSchoolRules(request.Overrides.IsDefault ? [] : request.Overrides, caller.Staff, request.Reason ?? "");
+        return await GrainCalls.ResultAsync(http, () => grains.School(new SchoolId(schoolId)).ChangeRulesAsync(command)).ConfigureAwait(false);
     }
 
     private static Task<Results<Ok<RulesView>, ProblemHttpResult>> GetRulesAsync(string code, HttpContext http, NpgsqlDataSource database, CancellationToken cancellationToken) =>

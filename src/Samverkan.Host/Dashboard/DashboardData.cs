@@ -1,8 +1,8 @@
-using Samverkan.Domain.Common;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Components.Authorization;
 using Npgsql;
+using Samverkan.Abstractions;
 using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Coordination.Alerts;
@@ -10,6 +10,7 @@ using Samverkan.Coordination.Cases;
 using Samverkan.Coordination.Children;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Children;
+using Samverkan.Domain.Common;
 using Samverkan.Domain.Identity;
 using Samverkan.Domain.Organisation;
 using Samverkan.Domain.Sharing;

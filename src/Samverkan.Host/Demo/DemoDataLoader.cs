@@ -1,16 +1,20 @@
-using Samverkan.Domain.Common;
+using Samverkan.Abstractions;
+using Samverkan.Abstractions.Organisation;
 using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Coordination.Children;
 using Samverkan.Coordination.Organisation;
 using Samverkan.Coordination.Reference;
 using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Common;
 using Samverkan.Domain.Organisation;
 
 namespace Samverkan.Host.Demo;
 
 /// <summary>Loads <see cref="DemoData"/> through the actors after start (Development only). Idempotent: a restart changes nothing.</summary>
-internal sealed partial class DemoDataLoader(IActorClient actors, ReferenceData reference, ServiceClock time, ILogger<DemoDataLoader> logger) : BackgroundService
+internal sealed partial class DemoDataLoader(
+    IActorClient actors, IGrainFactory grains, ISiloStatusOracle silo, ReferenceData reference, ServiceClock time, ILogger<DemoDataLoader> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,7 +26,7 @@ internal sealed partial class DemoDataLoader(IActorClient actors, ReferenceData 
         {
             // Stopping.
         }
-        catch (Exception exception) when (exception is ActorTimeoutException or Npgsql.NpgsqlException or InvalidOperationException)
+        catch (Exception exception) when (exception is TimeoutException or OrleansException or Npgsql.NpgsqlException or InvalidOperationException)
         {
             Log.Failed(logger, exception);
         }
@@ -30,8 +34,14 @@ internal sealed partial class DemoDataLoader(IActorClient actors, ReferenceData 
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        await AskAsync(CoordinationActors.MunicipalityOf(DemoData.Municipality),
-            new UpsertMunicipality(new Municipality(DemoData.Municipality, "Demokommun", "99"), DemoData.Coordinators), cancellationToken).ConfigureAwait(false);
+        // The silo starts once the database is migrated, which on the default run may be after this service starts.
+        while (silo.CurrentStatus != SiloStatus.Active)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+        }
+
+        Check("municipality", await grains.Municipality(DemoData.Municipality)
+            .UpsertAsync(new UpsertMunicipality(new Municipality(DemoData.Municipality, "Demokommun", "99"), DemoData.Coordinators)).ConfigureAwait(false));
         foreach (var staff in DemoData.Staff)
         {
             await AskAsync(CoordinationActors.StaffOf(staff.Id), new UpsertStaff(staff), cancellationToken).ConfigureAwait(false);
@@ -44,7 +54,7 @@ internal sealed partial class DemoDataLoader(IActorClient actors, ReferenceData 
 
         foreach (var school in DemoData.Schools)
         {
-            await AskAsync(CoordinationActors.SchoolOf(school.Id), new UpsertSchool(school), cancellationToken).ConfigureAwait(false);
+            Check("school", await grains.School(school.Id).UpsertAsync(new UpsertSchool(school)).ConfigureAwait(false));
         }
 
         var now = time.GetUtcNow();
@@ -66,9 +76,17 @@ internal sealed partial class DemoDataLoader(IActorClient actors, ReferenceData 
     private async Task AskAsync(ActorId target, object command, CancellationToken cancellationToken)
     {
         var result = await actors.AskAsync<CommandResult>(target, command, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (result is { Ok: false })
+        if (result is not null)
         {
-            throw new InvalidOperationException($"The demo data was refused by {target.Type}: {result.Code}");
+            Check(target.Type, result);
+        }
+    }
+
+    private static void Check(string kind, CommandResult result)
+    {
+        if (!result.Ok)
+        {
+            throw new InvalidOperationException($"The demo data was refused by {kind}: {result.Code}");
         }
     }
 

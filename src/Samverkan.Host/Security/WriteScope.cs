@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using Npgsql;
-using Samverkan.Coordination;
+using Samverkan.Abstractions;
 using Samverkan.Coordination.Cases;
-using Samverkan.Domain.Cases;
 using Samverkan.Coordination.Children;
+using Samverkan.Domain.Cases;
 using Samverkan.Domain.Children;
 using Samverkan.Domain.Organisation;
 

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Serialization;
+using Samverkan.Abstractions;
+using Samverkan.Coordination;
 using Samverkan.Host.Database;
 using Samverkan.Host.Health;
 using Samverkan.Postgres;
@@ -16,9 +19,6 @@ namespace Samverkan.Host.Silo;
 /// </summary>
 public static class SiloExtensions
 {
-    /// <summary>The grain storage provider the grains persist their state with.</summary>
-    public const string GrainStorage = "samverkan";
-
     public static IHostApplicationBuilder AddSamverkanSilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -28,15 +28,23 @@ public static class SiloExtensions
         var production = builder.Environment.IsProduction();
         builder.UseOrleans(silo => silo
             .UseAdoNetClustering(o => o.Invariant = OrleansProviderSchema.Invariant)
-            .AddAdoNetGrainStorage(GrainStorage, o => o.Invariant = OrleansProviderSchema.Invariant)
+            .AddAdoNetGrainStorage(GrainStorage.Default, o =>
+            {
+                o.Invariant = OrleansProviderSchema.Invariant;
+                o.GrainStorageSerializer = new JsonGrainStateSerializer();
+            })
             .UseAdoNetReminderService(o => o.Invariant = OrleansProviderSchema.Invariant)
             .AddDashboard(o => o.HideTrace = true));
 
         // The connection string is known only once the database is (the private server of the default run starts late),
         // and the options are read when the silo starts, after the migrations.
         services.AddOptions<AdoNetClusteringSiloOptions>().Configure<SamverkanDatabase>((o, db) => o.ConnectionString = ConnectionString(db));
-        services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage).Configure<SamverkanDatabase>((o, db) => o.ConnectionString = ConnectionString(db));
+        services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Default).Configure<SamverkanDatabase>((o, db) => o.ConnectionString = ConnectionString(db));
         services.AddOptions<AdoNetReminderTableOptions>().Configure<SamverkanDatabase>((o, db) => o.ConnectionString = ConnectionString(db));
+        // The domain's records cross silos as JSON (Domain stays free of Orleans); the grains' contracts have generated codecs.
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(
+            isSupported: type => type.Namespace?.StartsWith("Samverkan.Domain", StringComparison.Ordinal) == true,
+            jsonSerializerOptions: CoordinationJson.Options));
         services.AddOptions<ClusterOptions>().Configure<IOptions<SiloOptions>>((o, silo) =>
         {
             o.ClusterId = silo.Value.ClusterId;
