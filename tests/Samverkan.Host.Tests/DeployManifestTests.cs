@@ -272,6 +272,7 @@ public sealed class DeployManifestTests(PostgresServerFixture postgres)
             .ToHashSet();
         helpers.ShouldAllBe(h => references.Contains(h), "a variable the host does not read and nothing refers to");
         PassedVariables().Select(v => v.Name).ShouldContain("Samverkan__Identity__PseudonymSecret", "Production needs the pseudonym secret");
+        PassedVariables().ShouldContain(v => v.Where == "Dockerfile" && v.Name == "Samverkan__Database__MigrateOnStart", "the Dockerfile's ENV is read");
     }
 
     [Theory]
@@ -497,6 +498,16 @@ public sealed class DeployManifestTests(PostgresServerFixture postgres)
                 {
                     passed.Add(("compose.yaml", key, value is YamlScalarNode s ? s.Value : null));
                 }
+            }
+        }
+
+        // The image's own defaults (Dockerfile ENV, continuation lines joined).
+        var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal);
+        foreach (var line in dockerfile.Split('\n').Where(l => l.StartsWith("ENV ", StringComparison.Ordinal)))
+        {
+            foreach (Match pair in Regex.Matches(line[4..], @"(\w+)=(""[^""]*""|\S+)"))
+            {
+                passed.Add(("Dockerfile", pair.Groups[1].Value, pair.Groups[2].Value.Trim('"')));
             }
         }
 
