@@ -403,6 +403,62 @@ public sealed class DeployManifestTests(PostgresServerFixture postgres)
         (await client.GetAsync("/health/nothing", TestContext.Current.CancellationToken)).StatusCode.ShouldNotBe(HttpStatusCode.OK, "a wrong path would fail");
     }
 
+    [Fact]
+    public async Task TheManifestsSettings_MigrateWithTheJob_AndStartAProductionNode_ThatBecomesReady()
+    {
+        // What the cluster fills in: the database account, the pod's address, the Secret's values. Everything else
+        // is the manifests' own, except where this machine differs (the database server, ports, no collector).
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var testDatabase = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var httpPort = FreePort.Next();
+        var external = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [$"{DatabaseClusterName()}-app/username"] = testDatabase.Username!,
+            [$"{DatabaseClusterName()}-app/password"] = testDatabase.Password!,
+            ["samverkan-identity/Samverkan__Identity__PseudonymSecret"] = Convert.ToBase64String(new byte[48]),
+            ["status.podIP"] = "127.0.0.1",
+            ["metadata.name"] = "samverkan-test-0",
+            ["spec.nodeName"] = "test-machine",
+        };
+        Dictionary<string, string?> Local(Dictionary<string, string> manifest)
+        {
+            var environment = manifest.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+            var connection = new NpgsqlConnectionStringBuilder(manifest["ConnectionStrings__Samverkan"])
+            {
+                Host = testDatabase.Host, Port = testDatabase.Port, Database = testDatabase.Database, SslMode = SslMode.Disable,
+            };
+            connection.Username.ShouldBe(testDatabase.Username, "the account comes from the database's Secret");
+            environment["ConnectionStrings__Samverkan"] = connection.ConnectionString;
+            environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
+            environment["Samverkan__Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+            environment["Samverkan__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+            environment[TelemetryExtensions.OtlpEndpointVariable] = "";
+            return environment;
+        }
+
+        var job = Items(Get(Single("Job", "samverkan-migrate"), "spec", "template", "spec"), "containers").Single();
+        await using (var migrate = HostProcess.Start(Items(job, "args").Select(Scalar), Local(Environment(job, external))))
+        {
+            (await migrate.WaitForExitAsync(TimeSpan.FromMinutes(2))).ShouldBeTrue(migrate.Output);
+            migrate.ExitCode.ShouldBe(0, migrate.Output);
+        }
+
+        var container = Container(Get(Single("Deployment", "samverkan"), "spec", "template", "spec")!, "samverkan");
+        var settings = Local(Environment(container, external));
+        settings["ASPNETCORE_ENVIRONMENT"].ShouldBe("Production");
+        await using var node = HostProcess.Start([], settings);
+        var ready = await node.WaitUntilOkAsync(
+            $"http://127.0.0.1:{httpPort}{Text(container, "readinessProbe", "httpGet", "path")}", TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        ready.ShouldBeTrue(node.Output);
+        (await node.WaitUntilOkAsync($"http://127.0.0.1:{httpPort}{Text(container, "livenessProbe", "httpGet", "path")}", TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
+            .ShouldBeTrue(node.Output);
+
+        await node.SignalAsync("TERM");
+        (await node.WaitForExitAsync(TimeSpan.FromSeconds(Int(Get(Single("Deployment", "samverkan"), "spec", "template", "spec"), "terminationGracePeriodSeconds"))))
+            .ShouldBeTrue("the node stops within the grace period\n" + node.Output);
+        node.ExitCode.ShouldBe(0, node.Output);
+    }
+
     // ---- The files
 
     private sealed record KubeObject(string File, string Kind, string Name, YamlMappingNode Node)
@@ -521,6 +577,47 @@ public sealed class DeployManifestTests(PostgresServerFixture postgres)
         YamlSequenceNode sequence => sequence.Children.SelectMany(c => Descendants(c, key)),
         _ => [],
     };
+
+    /// <summary>
+    /// A container's environment as Kubernetes builds it: its <c>envFrom</c> ConfigMaps and Secrets, then its <c>env</c>
+    /// in order, <c>$(VAR)</c> expanded from what came before; <paramref name="external"/> gives what the cluster fills in
+    /// (a Secret's key as <c>secret/key</c>, a field as its path).
+    /// </summary>
+    private static Dictionary<string, string> Environment(YamlNode container, Dictionary<string, string> external)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var from in Items(container, "envFrom"))
+        {
+            if (Text(from, "configMapRef", "name") is { } configMap)
+            {
+                foreach (var (key, value) in ConfigMapData(configMap))
+                {
+                    environment[key] = value;
+                }
+            }
+
+            if (Text(from, "secretRef", "name") is { } secret)
+            {
+                var keys = (YamlMappingNode)Get(Single("Secret", secret), "stringData")!;
+                foreach (var key in keys.Children.Keys.Select(Scalar))
+                {
+                    environment[key] = external[$"{secret}/{key}"];
+                }
+            }
+        }
+
+        foreach (var variable in Items(container, "env"))
+        {
+            var name = Text(variable, "name")!;
+            environment[name] = Text(variable, "value") is { } value
+                ? Regex.Replace(value, @"\$\((\w+)\)", m => environment[m.Groups[1].Value])
+                : Text(variable, "valueFrom", "fieldRef", "fieldPath") is { } field
+                    ? external[field]
+                    : external[$"{Text(variable, "valueFrom", "secretKeyRef", "name")}/{Text(variable, "valueFrom", "secretKeyRef", "key")}"];
+        }
+
+        return environment;
+    }
 
     private static string Placeholders(string value) => Regex.Replace(value, @"\$\((\w+)\)", "placeholder");
 
