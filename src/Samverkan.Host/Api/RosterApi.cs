@@ -52,7 +52,7 @@ public sealed record RulesView(string Municipality, string? School, IReadOnlyLis
 /// The roster: municipalities (rules, calendar), schools (teams, contact persons, the principal's rule overrides), teams,
 /// staff and children. Upserts are idempotent and answered after the owning actor committed them.
 /// </summary>
-public static class RosterApi
+public static partial class RosterApi
 {
     public const int MaxRosterItems = 2000;
 
