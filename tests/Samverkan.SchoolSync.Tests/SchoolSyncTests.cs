@@ -204,14 +204,41 @@ public sealed class SchoolSyncTests(PostgresServerFixture postgres)
         (await host.SyncAsync()).Succeeded.ShouldBeTrue();
 
         source.Delete("persons", SchoolData.Id(SchoolData.Pupils[2].Name));
+        source.Delete("persons", SchoolData.Id(SchoolData.Hugo.Name));
         source.Delete("duties", SchoolData.Id("duty-sara-skolskoterska"));
         var run = await host.SyncAsync();
         run.Succeeded.ShouldBeTrue(run.Error);
-        run.Count("deletedEntities.persons.applied").ShouldBe(1);
+        run.Count("deletedEntities.persons.applied").ShouldBe(2);
 
         var cornelia = host.KeyOf(SchoolData.Pupils[2]);
         (await host.TextAsync("select to_date::text from coord_enrolments where child_key = $1", cornelia)).ShouldBe("2026-03-23");
+
+        // The re-write of a protected pupil carries the flag.
+        var hugo = host.KeyOf(SchoolData.Hugo);
+        (await host.TextAsync("select to_date::text from coord_enrolments where child_key = $1", hugo)).ShouldBe("2026-03-23");
+        (await host.ScalarAsync("select count(*) from coord_children where child_key = $1 and protected_identity", hugo)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_teams where team_id = $1 and $2 = any(members)", "eht-" + SchoolData.Björkskolan, SchoolData.Id("sara-skolskoterska"))).ShouldBe(0);
         (await host.ScalarAsync("select count(*) from coord_staff where staff_id = $1 and not active", SchoolData.Id("sara-skolskoterska"))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task EachSource_HasOneReminder_AndConcurrentSyncNowCallsRunOneAfterTheOther()
+    {
+        await using var source = await Ss12000Double.StartAsync();
+        var data = new SchoolData(source);
+        data.Load();
+        await using var host = await SchoolSyncHost.StartAsync(postgres, source);
+
+        await host.WaitUntilAsync(
+            async () => await host.ScalarAsync("select count(*) from orleans_reminders where reminder_name = 'school-sync' and grain_id like '%' || $1", SchoolSyncHost.SourceName) == 1,
+            "the source's reminder");
+
+        var runs = await Task.WhenAll(host.SyncAsync(), host.SyncAsync());
+        runs.ShouldAllBe(r => r.Succeeded);
+        runs.Sum(r => r.Count("attendances.applied")).ShouldBe(SchoolData.AttendanceCount, "the second run starts after the first and finds nothing new");
+        runs.Min(r => r.Finished).ShouldBeLessThanOrEqualTo(runs.Max(r => r.Started));
+        await host.SettledAsync();
+        (await host.StoredAttendancesAsync()).ShouldBe(SchoolData.AttendanceCount);
+        (await host.ScalarAsync("select count(*) from orleans_reminders where reminder_name = 'school-sync'")).ShouldBe(1);
     }
 }
