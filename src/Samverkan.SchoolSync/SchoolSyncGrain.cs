@@ -101,8 +101,17 @@ public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, IOptionsMon
 
         // Keep the activation while the run lasts (a long first sync outlives the idle timeout).
         DelayDeactivation(TimeSpan.FromHours(2));
-        var report = await engine.RunAsync(source, CancellationToken.None).ConfigureAwait(true);
-        return new SyncRunResult(report.Source, report.Started, report.Finished, report.ErrorCode, report.Error, new Dictionary<string, int>(report.Items, StringComparer.Ordinal));
+        try
+        {
+            var report = await engine.RunAsync(source, CancellationToken.None).ConfigureAwait(true);
+            return new SyncRunResult(report.Source, report.Started, report.Finished, report.ErrorCode, report.Error, new Dictionary<string, int>(report.Items, StringComparer.Ordinal));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The run could not even record its start (the database is away): answered, never an unobserved fault of a reminder's run.
+            Log.RunFailed(logger, source.Name, exception.GetType().Name);
+            return new SyncRunResult(source.Name, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "Error", exception.GetType().Name, []);
+        }
     }
 
     private SchoolSyncSource Source()
@@ -116,5 +125,8 @@ public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, IOptionsMon
     {
         [LoggerMessage(EventId = 7120, Level = LogLevel.Warning, Message = "SS 12000 source {Source} is no longer configured; its reminder is removed.")]
         public static partial void Unconfigured(ILogger logger, string source);
+
+        [LoggerMessage(EventId = 7121, Level = LogLevel.Error, Message = "SS 12000 source {Source}: the run failed ({Fault}).")]
+        public static partial void RunFailed(ILogger logger, string source, string fault);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Samverkan.Testing;
 
 namespace Samverkan.SchoolSync.Tests;
@@ -240,5 +241,38 @@ public sealed class SchoolSyncTests(PostgresServerFixture postgres)
         await host.SettledAsync();
         (await host.StoredAttendancesAsync()).ShouldBe(SchoolData.AttendanceCount);
         (await host.ScalarAsync("select count(*) from orleans_reminders where reminder_name = 'school-sync'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task RenamedSchoolUnit_IsRewritten_KeepingTheSocialServicesLinkTheMunicipalityRegistered()
+    {
+        await using var source = await Ss12000Double.StartAsync();
+        var data = new SchoolData(source);
+        data.Load();
+        await using var host = await SchoolSyncHost.StartAsync(postgres, source);
+        (await host.SyncAsync()).Succeeded.ShouldBeTrue();
+
+        // The municipality links the school to social services (SS 12000 has no such thing).
+        using var admin = host.ClientWithToken(host.Tokens.Feed("skolsystem", SchoolData.Organisation, SchoolData.Municipality, "School"));
+        var unit = SchoolData.Björkskolan;
+        var put = await admin.PutAsJsonAsync($"/api/v1/schools/{unit}", new
+        {
+            id = unit, name = "Björkskolan", municipality = SchoolData.Municipality, kind = "Compulsory", organisation = SchoolData.Organisation,
+            studentHealthTeam = "eht-" + unit,
+            socialServices = new { organisation = "org-1282-soc", contactPersons = Array.Empty<string>() },
+        }, TestContext.Current.CancellationToken);
+        put.StatusCode.ShouldBe(HttpStatusCode.OK, await put.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var organisation = source.Get("organisations", unit)!;
+        organisation["displayName"] = "Björkskolan F-9";
+        organisation.Remove("id");
+        organisation.Remove("meta");
+        source.Put("organisations", unit, SchoolData.Now.AddMinutes(-10), [unit], organisation);
+        var run = await host.SyncAsync();
+        run.Succeeded.ShouldBeTrue(run.Error);
+        run.Count("organisations.applied").ShouldBe(1);
+
+        (await host.TextAsync("select name from coord_schools where school_id = $1", unit)).ShouldBe("Björkskolan F-9");
+        (await host.TextAsync("select doc -> 'socialServices' ->> 'organisation' from coord_schools where school_id = $1", unit)).ShouldBe("org-1282-soc");
     }
 }
