@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Samverkan.Host.Api;
 using Samverkan.Testing;
 
@@ -48,6 +50,15 @@ internal sealed class SchoolSyncHost : ApiTestHost
         var response = await feed.PutAsJsonAsync($"/api/v1/municipalities/{SchoolData.Municipality}", new { name = "Testkommun", regionCode = "12" }, TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return host;
+    }
+
+    /// <summary>Every log line of the host, at every level.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
     }
 
     public Task<SyncRunResult> SyncAsync() => Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolSyncGrain>(SourceName).SyncNowAsync();

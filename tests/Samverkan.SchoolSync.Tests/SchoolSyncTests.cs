@@ -275,4 +275,29 @@ public sealed class SchoolSyncTests(PostgresServerFixture postgres)
         (await host.TextAsync("select name from coord_schools where school_id = $1", unit)).ShouldBe("Björkskolan F-9");
         (await host.TextAsync("select doc -> 'socialServices' ->> 'organisation' from coord_schools where school_id = $1", unit)).ShouldBe("org-1282-soc");
     }
+
+    [Fact]
+    public async Task Logs_NeverHoldTheSecret_CivicNumbers_OrPupilNames_EvenWhenTheSourceFails()
+    {
+        await using var source = await Ss12000Double.StartAsync();
+        var data = new SchoolData(source);
+        data.Load();
+        await using var host = await SchoolSyncHost.StartAsync(postgres, source, maxAttempts: 2);
+        source.Fail("persons", afterPages: 1, times: 1, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(0));
+        (await host.SyncAsync()).Succeeded.ShouldBeTrue();
+        source.Malform("persons", afterPages: 0);
+        data.PutPupil(SchoolData.Alva, SchoolData.Now.AddMinutes(-5));
+        (await host.SyncAsync()).ErrorCode.ShouldBe("MalformedPage");
+
+        var lines = host.Logs.Lines.ToList();
+        lines.ShouldContain(l => l.Contains("SS 12000 source skolsystem", StringComparison.Ordinal), "the connector logs");
+        lines.ShouldNotContain(l => l.Contains(Ss12000Double.ClientSecret, StringComparison.Ordinal));
+        foreach (var pupil in SchoolData.Pupils)
+        {
+            var tenDigits = pupil.CivicNo.Substring(2);
+            lines.ShouldNotContain(l => l.Contains(tenDigits, StringComparison.Ordinal), pupil.Name);
+        }
+
+        lines.ShouldNotContain(l => l.Contains("Testsson", StringComparison.Ordinal));
+    }
 }
