@@ -19,12 +19,13 @@ internal sealed class SiloHost : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<SiloHost> StartAsync(TestDatabase database, string clusterId)
+    public static async Task<SiloHost> StartAsync(TestDatabase database, string clusterId, Action<ISiloBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleans(silo => silo
-            .Configure<ClusterOptions>(o =>
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = clusterId;
                 o.ServiceId = "samverkan-tests";
@@ -39,13 +40,21 @@ internal sealed class SiloHost : IAsyncDisposable
             {
                 o.Invariant = OrleansProviderSchema.Invariant;
                 o.ConnectionString = database.ConnectionString;
+                if (configure is not null)
+                {
+                    // The actor grains' state is System.Text.Json, as in the host.
+                    o.GrainStorageSerializer = new Samverkan.Actors.Grains.JsonGrainStateSerializer(ActorGrainTests.Json);
+                }
             })
             .UseAdoNetReminderService(o =>
             {
                 o.Invariant = OrleansProviderSchema.Invariant;
                 o.ConnectionString = database.ConnectionString;
             })
-            .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1)));
+            .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            configure?.Invoke(silo);
+        });
+
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new SiloHost(host);

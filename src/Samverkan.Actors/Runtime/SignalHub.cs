@@ -29,9 +29,11 @@ internal sealed class SignalHub(ILogger logger, ActorRuntimeServices services) :
         return subscription;
     }
 
-    public void Publish(string topic, object payload)
+    public void Publish(string topic, object payload) => PublishText(SignalText.Format(topic, payload, services.Registry));
+
+    /// <summary>A signal already formatted (<see cref="SignalText"/>): this node's subscribers, then the other nodes.</summary>
+    public void PublishText(string text)
     {
-        var text = SignalText.Format(topic, payload, services.Registry);
         DispatchLocal(text);
         services.Notifier.Send(NotificationListener.SignalsChannel, text);
     }

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Samverkan.Abstractions;
+using Samverkan.Actors.Grains;
 using Samverkan.Coordination;
 using Samverkan.Host.Database;
 using Samverkan.Host.Health;
@@ -31,7 +32,7 @@ public static class SiloExtensions
             .AddAdoNetGrainStorage(GrainStorage.Default, o =>
             {
                 o.Invariant = OrleansProviderSchema.Invariant;
-                o.GrainStorageSerializer = new JsonGrainStateSerializer();
+                o.GrainStorageSerializer = new JsonGrainStateSerializer(CoordinationJson.Options);
             })
             .UseAdoNetReminderService(o => o.Invariant = OrleansProviderSchema.Invariant)
             .AddDashboard(o => o.HideTrace = true));
