@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Samverkan.Domain.Calendar;
@@ -32,18 +33,18 @@ public static class StatisticsApi
     }
 
     private static async Task<Results<Ok<StatisticsReport>, ProblemHttpResult>> GetAsync(
-        HttpContext http, StatisticsScope scope, StatisticsQuery query, TimeProvider time, CancellationToken cancellationToken,
+        HttpContext http, StatisticsScope scope, StatisticsQuery query, ServiceClock time, CancellationToken cancellationToken,
         string? period = null, string? from = null, string? to = null, string? municipality = null)
     {
-        var (report, problem) = await ReadAsync(http, scope, query, time, period, from, to, municipality, cancellationToken).ConfigureAwait(false);
+        var (report, problem) = await ReadAsync(http.User, http.GetCaller(), scope, query, time, period, from, to, municipality, cancellationToken).ConfigureAwait(false);
         return report is null ? problem! : TypedResults.Ok(report);
     }
 
     private static async Task<IResult> GetCsvAsync(
-        HttpContext http, StatisticsScope scope, StatisticsQuery query, TimeProvider time, CancellationToken cancellationToken,
+        HttpContext http, StatisticsScope scope, StatisticsQuery query, ServiceClock time, CancellationToken cancellationToken,
         string? period = null, string? from = null, string? to = null, string? municipality = null)
     {
-        var (report, problem) = await ReadAsync(http, scope, query, time, period, from, to, municipality, cancellationToken).ConfigureAwait(false);
+        var (report, problem) = await ReadAsync(http.User, http.GetCaller(), scope, query, time, period, from, to, municipality, cancellationToken).ConfigureAwait(false);
         if (report is null)
         {
             return problem!;
@@ -106,10 +107,9 @@ public static class StatisticsApi
 
     /// <summary>Parses the query (400 for what cannot be read, 422 for a range that cannot be answered), decides the scope, reads.</summary>
     internal static async Task<(StatisticsReport? Report, ProblemHttpResult? Problem)> ReadAsync(
-        HttpContext http, StatisticsScope scope, StatisticsQuery query, TimeProvider time,
+        ClaimsPrincipal user, Caller caller, StatisticsScope scope, StatisticsQuery query, ServiceClock time,
         string? period, string? from, string? to, string? municipality, CancellationToken cancellationToken)
     {
-        var caller = http.GetCaller();
         var errors = new List<FieldError>();
         PeriodKind kind = PeriodKind.Month;
         if (period is not null && !TryPeriod(period, out kind))
@@ -145,7 +145,7 @@ public static class StatisticsApi
             return (null, ApiProblems.Invalid([new FieldError("from", "TooLong", $"A request covers at most {StatisticsRange.MaxDays} days.")]));
         }
 
-        var decision = await scope.DecideAsync(http, caller, municipality, cancellationToken).ConfigureAwait(false);
+        var decision = await scope.DecideAsync(user, caller, municipality, cancellationToken).ConfigureAwait(false);
         if (!decision.Allowed)
         {
             return (null, TypedResults.Problem(title: decision.Problem, statusCode: decision.Status));

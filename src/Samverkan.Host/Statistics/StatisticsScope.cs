@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Npgsql;
 using Samverkan.Host.Security;
 
@@ -17,26 +18,26 @@ public sealed class StatisticsScope(NpgsqlDataSource database)
         public bool Allowed => Municipalities is not null;
     }
 
-    public static bool IsRegionalCoordinator(HttpContext http, Caller caller) =>
-        !caller.IsFeed && caller.RegionCode is { Length: > 0 } && http.User.HasRole(SamverkanClaims.RegionalCoordinatorRole);
+    public static bool IsRegionalCoordinator(ClaimsPrincipal user, Caller caller) =>
+        !caller.IsFeed && caller.RegionCode is { Length: > 0 } && user.HasRole(SamverkanClaims.RegionalCoordinatorRole);
 
     /// <summary>True for whom the statistics exist at all (the dashboard's navigation asks it).</summary>
-    public static bool MaySee(HttpContext http, Caller caller) => !caller.IsFeed && (caller.IsCoordinator || IsRegionalCoordinator(http, caller));
+    public static bool MaySee(ClaimsPrincipal user, Caller caller) => !caller.IsFeed && (caller.IsCoordinator || IsRegionalCoordinator(user, caller));
 
     /// <summary>
     /// The municipalities (code → name) the caller sees; <paramref name="only"/> narrows to one. 403 for a caller who is no
     /// coordinator, or for a municipality outside their own (roster data is not secret); 404 for a municipality not in the roster.
     /// </summary>
-    public async Task<Decision> DecideAsync(HttpContext http, Caller caller, string? only, CancellationToken cancellationToken)
+    public async Task<Decision> DecideAsync(ClaimsPrincipal user, Caller caller, string? only, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(caller);
-        if (!MaySee(http, caller))
+        if (!MaySee(user, caller))
         {
             return new Decision(null, StatusCodes.Status403Forbidden, "Statistics are for coordinators");
         }
 
-        var regional = IsRegionalCoordinator(http, caller);
+        var regional = IsRegionalCoordinator(user, caller);
         var visible = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = new NpgsqlCommand(
