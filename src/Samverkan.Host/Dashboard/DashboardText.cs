@@ -60,6 +60,7 @@ public sealed class DashboardText
         ["social.concerns.empty"] = ("Inga orosanmälningar väntar på beslut.", "No reports of concern await a decision."),
         ["social.watches"] = ("Barn under bevakning", "Children under watch"),
         ["social.watches.empty"] = ("Inga barn är under bevakning.", "No children are under watch."),
+        ["stats.region.title"] = ("Regional samordning", "Regional coordination"),
         ["stats.title"] = ("Statistik över tid", "Statistics over time"),
         ["stats.link"] = ("Statistik över tid och export", "Statistics over time and export"),
         ["stats.protection"] = ("Antal från 1 till 4 visas som \u201d< 5\u201d. En summa som skulle avslöja ett dolt antal döljs också. Inga barn visas.",
