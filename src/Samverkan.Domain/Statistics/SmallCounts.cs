@@ -16,6 +16,12 @@ public readonly record struct ProtectedValue(double? Value)
     /// <summary>The value for a table or CSV: the number (invariant culture), or "&lt; 5".</summary>
     public string Text => Value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) : SmallCounts.HiddenText;
 
+    /// <summary>
+    /// The value of a statistic that is not a count (a median in hours), or <see cref="SmallCounts.HiddenStatisticText"/>
+    /// ("–") when hidden: "&lt; 5" there would read as "under five hours".
+    /// </summary>
+    public string StatisticText => Value is { } v ? v.ToString("0.##", CultureInfo.InvariantCulture) : SmallCounts.HiddenStatisticText;
+
     public override string ToString() => Text;
 }
 
@@ -38,6 +44,9 @@ public static class SmallCounts
     public const int Threshold = 5;
 
     public const string HiddenText = "< 5";
+
+    /// <summary>How a hidden statistic that is not a count (a median over fewer than five) is shown.</summary>
+    public const string HiddenStatisticText = "–";
 
     /// <summary>True when a count must be hidden on its own: 1–4.</summary>
     public static bool IsSmall(long count) => count is > 0 and < Threshold;

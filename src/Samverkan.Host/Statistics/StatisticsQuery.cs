@@ -133,7 +133,7 @@ public sealed class StatisticsQuery(NpgsqlDataSource database)
                     SmallCounts.Total([.. myConcerns.Select(c => c.Opened)]).Text,
                     SmallCounts.Total([.. myConcerns.Select(c => c.NotOpened)]).Text,
                     SmallCounts.Total([.. myConcerns.Select(c => c.Awaiting)]).Text,
-                    SmallCounts.Over(ack.Median is { } m ? Math.Round(m, 1) : null, ack.N).Text));
+                    SmallCounts.Over(ack.Median is { } m ? Math.Round(m, 1) : null, ack.N).StatisticText));
             }
         }
 

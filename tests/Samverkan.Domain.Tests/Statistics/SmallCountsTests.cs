@@ -101,6 +101,7 @@ public class SmallCountsTests
     public void Median_OverFewerThanFive_IsHidden()
     {
         SmallCounts.Over(12.5, 4).Hidden.ShouldBeTrue();
+        SmallCounts.Over(12.5, 4).StatisticText.ShouldBe("–", "\"< 5\" would read as under five hours");
         SmallCounts.Over(12.5, 5).Text.ShouldBe("12.5");
         SmallCounts.Over(null, 50).Hidden.ShouldBeTrue();
     }
