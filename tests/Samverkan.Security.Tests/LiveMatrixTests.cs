@@ -104,6 +104,7 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         ["reviewer"] = LiveWorld.Reviewer,
         ["school-admin"] = SchoolAdministrator,
         ["school-coordinator"] = SchoolCoordinator,
+        ["regional-coordinator"] = new("rut", "org-region-12", LiveWorld.Municipality, "SocialServices", [Host.Security.SamverkanClaims.RegionalCoordinatorRole], "12"),
         ["feed"] = new("skolsystem", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope),
         ["other-feed"] = new("skolsystem-0180", "org-0180-skola", "0180", "School", [], "01", Host.Security.SamverkanClaims.IngestScope),
         ["other-admin"] = new("oskar", "org-0180-skola", "0180", "School", ["Administrator"], "01"),

@@ -16,6 +16,8 @@ public static class ApiExtensions
         builder.Services.AddSingleton<Security.PseudonymSecret>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.PseudonymSecret>()); // after the migrations
         builder.Services.AddSingleton<ChildIdentity>();
+        builder.Services.AddSingleton<Statistics.StatisticsScope>();
+        builder.Services.AddSingleton<Statistics.StatisticsQuery>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
@@ -34,6 +36,7 @@ public static class ApiExtensions
         app.MapChildCaseWorkApi();
         Alerts.CaseAlertsApi.MapCaseAlertsApi(app);
         Webhooks.WebhookApi.MapWebhookApi(app);
+        Statistics.StatisticsApi.MapStatisticsApi(app);
         return app;
     }
 

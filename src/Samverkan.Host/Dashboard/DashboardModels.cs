@@ -7,9 +7,15 @@ using Samverkan.Host.Security;
 
 namespace Samverkan.Host.Dashboard;
 
-/// <summary>The signed-in person of a dashboard circuit: the caller from the session, their teams and display name.</summary>
-public sealed record DashboardUser(Caller Caller, ImmutableArray<string> Teams, string DisplayName)
+/// <summary>
+/// The signed-in person of a dashboard circuit: the caller from the session, their teams and display name, and whether they
+/// see the statistics page (<c>/statistics</c>: a coordinator or the region's coordinator).
+/// </summary>
+public sealed record DashboardUser(Caller Caller, ImmutableArray<string> Teams, string DisplayName, bool SeesStatistics = false)
 {
+    /// <summary>The region's coordinator without a municipality's coordinator role: their overview is the statistics.</summary>
+    public bool RegionalOnly => SeesStatistics && !Caller.IsCoordinator;
+
     /// <summary>Which overview the person gets.</summary>
     public DashboardRole Role =>
         Caller.IsCoordinator ? DashboardRole.Coordinator

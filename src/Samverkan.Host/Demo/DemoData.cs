@@ -80,6 +80,12 @@ public static class DemoData
             Staff = "olof.drift", Name = "Olof Lind (drift)", Organisation = MunicipalityOrganisation.Value, Municipality = Municipality.Value,
             Agency = nameof(Agency.School), Roles = [SamverkanClaims.OperatorRole],
         },
+        new()
+        {
+            // The region's coordinator (issue 16): statistics of every municipality of region 99, never a child.
+            Staff = "rebecka.regionsamordnare", Name = "Rebecka Holm (regional samordnare)", Organisation = RegionOrganisation.Value,
+            Municipality = Municipality.Value, Agency = nameof(Agency.SocialServices), Roles = [SamverkanClaims.RegionalCoordinatorRole], Region = "99",
+        },
     ];
 
     public static ImmutableArray<Team> Teams { get; } =

@@ -39,4 +39,10 @@ public static class SamverkanClaims
     /// child's data (not a <see cref="Samverkan.Domain.Organisation.StaffRole"/>).
     /// </summary>
     public const string OperatorRole = "Operator";
+
+    /// <summary>
+    /// A coordinator for the whole region (with the <see cref="Region"/> claim): the statistics of every municipality of the
+    /// region side by side, never a child's identity (not a <see cref="Samverkan.Domain.Organisation.StaffRole"/>).
+    /// </summary>
+    public const string RegionalCoordinatorRole = "RegionalCoordinator";
 }
