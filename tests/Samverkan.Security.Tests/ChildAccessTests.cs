@@ -76,13 +76,11 @@ public sealed class ChildAccessTests(PostgresServerFixture postgres) : IAsyncLif
         before.MaySee(InformationCategory.Attendance).ShouldBeTrue();
         before.Grants.Single(g => g.Category == InformationCategory.Attendance).Basis.ShouldBe(LegalBasisKind.Consent);
 
-        await using (var command = Database.DataSource.CreateCommand(
-            "update actor_state set state = jsonb_set(state, '{consents}', $1::jsonb) where actor_key = $2"))
-        {
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = AccessWorld.ConsentsJson(DateTimeOffset.UtcNow, attendanceWithdrawnAt: DateTimeOffset.UtcNow.AddSeconds(-1)) });
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = child.Value });
-            await command.ExecuteNonQueryAsync(Http.Token);
-        }
+        var withdrawn = await Factory.Services.GetRequiredService<Samverkan.Actors.IActorClient>().AskAsync<Samverkan.Abstractions.CommandResult>(
+            Samverkan.Coordination.CoordinationActors.ChildOf(child),
+            new Samverkan.Coordination.Children.WithdrawConsent(new ConsentId("consent-attendance")),
+            cancellationToken: Http.Token);
+        withdrawn!.Ok.ShouldBeTrue(withdrawn.Code);
 
         var after = await access.DecideAsync(nurse, child, Http.Token);
 
