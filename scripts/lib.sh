@@ -43,15 +43,17 @@ samverkan_apt_install() {
   return $status
 }
 
-# samverkan_require_package CHECK_COMMAND DEBIAN_PACKAGE WHAT
+# samverkan_require_package CHECK_COMMAND "DEBIAN_PACKAGE..." WHAT (one package, or several separated by spaces)
 samverkan_require_package() {
   local check=$1 package=$2 what=$3
+  local -a packages
+  read -ra packages <<<"$package"
   if $check; then
     return 0
   fi
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "==> $what is missing: installing the Debian package '$package'"
-    samverkan_apt_install "$package"
+    samverkan_apt_install "${packages[@]}"
     if $check; then
       return 0
     fi
@@ -66,4 +68,9 @@ samverkan_require_package() {
 
 samverkan_has_chromium() {
   command -v chromium >/dev/null 2>&1 || [[ -x /usr/bin/chromium ]]
+}
+
+# Node.js and npm: the browser tests start a real OpenID Connect provider (npm's oidc-provider) with them.
+samverkan_has_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1
 }

@@ -15,6 +15,7 @@ unset ConnectionStrings__Samverkan
 samverkan_require_package samverkan_has_postgres postgresql "PostgreSQL (server binaries initdb, pg_ctl, postgres)"
 if [[ -d tests/Samverkan.Browser.Tests ]]; then
   samverkan_require_package samverkan_has_chromium chromium "Chromium (for the browser tests)"
+  samverkan_require_package samverkan_has_node "nodejs npm" "Node.js and npm (the browser tests' OpenID Connect provider)"
 fi
 
 results="$root/artifacts/test-results"

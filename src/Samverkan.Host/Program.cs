@@ -7,6 +7,7 @@ using Samverkan.Host.Errors;
 using Samverkan.Host.Health;
 using Samverkan.Host.Hosting;
 using Samverkan.Host.Retention;
+using Samverkan.Host.SchoolSync;
 using Samverkan.Host.Security;
 using Samverkan.Host.Silo;
 using Samverkan.Host.Telemetry;
@@ -27,6 +28,7 @@ builder.AddSamverkanDashboard();     // the live dashboard (Blazor components re
 builder.AddSamverkanDemo();          // Development only: the demo municipality
 builder.AddSamverkanRetention();     // the scheduled culling job (Samverkan:Retention)
 builder.AddSamverkanWebhooks();      // alerts posted to organisations' own systems (outbox, signed, retried)
+builder.AddSamverkanSchoolSync();    // SS 12000 sources pulled by one grain each (Samverkan:SchoolSync)
 
 var app = builder.Build();
 

@@ -17,7 +17,8 @@ namespace Samverkan.Browser.Tests;
 
 /// <summary>
 /// The real host on a free Kestrel port (a real browser needs a real socket), in Development (demo sign-in and demo
-/// municipality) on a fresh database, with an injected clock that starts at the current time and stands still.
+/// municipality) on a fresh database, with an injected clock that starts at the current time and stands still; or, with
+/// <see cref="StartWithSignInAsync"/>, outside Development (Staging, no demo data) signing in through an OpenID Connect provider.
 /// </summary>
 internal sealed class DashboardHost : WebApplicationFactory<Program>
 {
@@ -25,12 +26,17 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
     private const int DemoCases = 3;
 
     private readonly TestDatabase _database;
-    private readonly int _port = FreePort.Next();
+    private readonly int _port;
+    private readonly string _environment;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private DashboardHost(TestDatabase database, ManualTimeProvider time)
+    private DashboardHost(TestDatabase database, ManualTimeProvider time, int port, string environment, IReadOnlyDictionary<string, string?> settings)
     {
         _database = database;
         Time = time;
+        _port = port;
+        _environment = environment;
+        _settings = settings;
     }
 
     public ManualTimeProvider Time { get; }
@@ -45,7 +51,7 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
     public static async Task<DashboardHost> StartAsync(PostgresServerFixture postgres)
     {
         var database = await postgres.CreateDatabaseAsync();
-        var host = new DashboardHost(database, new ManualTimeProvider(DateTimeOffset.UtcNow));
+        var host = new DashboardHost(database, new ManualTimeProvider(DateTimeOffset.UtcNow), FreePort.Next(), "Development", new Dictionary<string, string?>());
         host.UseKestrel(host._port);
         host.StartServer();
         // The demo's 60 children, and the cases their absence history opens (pupils 1 to 3 of Norrskolan), all processed.
@@ -54,6 +60,19 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
                 && await host.ScalarAsync("select count(*) from coord_cases") >= DemoCases
                 && await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0,
             "the demo data", TimeSpan.FromSeconds(90));
+        return host;
+    }
+
+    /// <summary>
+    /// The host in Staging on <paramref name="port"/> (the provider's client was registered with its URLs), signing in
+    /// through the provider whose <paramref name="settings"/> are given; no demo data, no Development sign-in.
+    /// </summary>
+    public static async Task<DashboardHost> StartWithSignInAsync(PostgresServerFixture postgres, int port, IReadOnlyDictionary<string, string?> settings)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var host = new DashboardHost(database, new ManualTimeProvider(DateTimeOffset.UtcNow), port, "Staging", settings);
+        host.UseKestrel(host._port);
+        host.StartServer();
         return host;
     }
 
@@ -132,7 +151,15 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
+
+        // The framework's script from the build's static web assets, as Development does by itself (not published here).
+        builder.UseStaticWebAssets();
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
         builder.UseSetting("Samverkan:Identity:PseudonymSecret", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Samverkan:Actors:PartitionCount", "8");

@@ -54,6 +54,10 @@ internal sealed class SecurityHostFactory(
     public HttpClient CreatePlainClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
 
+    /// <summary>A client over https (as behind a deployment's TLS), so cookies set as Secure in any environment are.</summary>
+    public HttpClient CreateHttpsClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false, HandleCookies = false });
+
     public HttpClient CreateClientWithToken(string token)
     {
         var client = CreatePlainClient();

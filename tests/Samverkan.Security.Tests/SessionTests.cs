@@ -3,7 +3,11 @@ using Samverkan.Testing;
 
 namespace Samverkan.Security.Tests;
 
-/// <summary>POST /signin makes a cookie session from a token; the cookie is accepted beside bearer tokens.</summary>
+/// <summary>
+/// In Development, POST /signin makes a cookie session from a token (the demo sign-in's path; over https here, as a
+/// deployment is); the cookie is accepted beside bearer tokens. Outside Development the form is gone: people sign in
+/// through the identity provider (OpenID Connect, tested in the browser tests).
+/// </summary>
 public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetime
 {
     private const string WhoAmIPath = "/api/v1/securitytest/whoami";
@@ -16,7 +20,7 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         _database = await postgres.CreateDatabaseAsync(cancellationToken: Http.Token);
-        _factory = new SecurityHostFactory(_database.ConnectionString, _idp);
+        _factory = new SecurityHostFactory(_database.ConnectionString, _idp, "Development");
     }
 
     public async ValueTask DisposeAsync()
@@ -37,7 +41,7 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task SignIn_WithValidToken_SetsAStrictHttpOnlyCookieThatAuthenticates()
     {
-        using var client = Factory.CreatePlainClient();
+        using var client = Factory.CreateHttpsClient();
 
         var response = await client.PostAsync("/signin", DevelopmentSignInTests.Form(("token", _idp.Token(TestPerson.Counsellor()))), Http.Token);
 
@@ -53,7 +57,7 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task SignOut_EndsTheSession()
     {
-        using var client = Factory.CreatePlainClient();
+        using var client = Factory.CreateHttpsClient();
         var signIn = await client.PostAsync("/signin", DevelopmentSignInTests.Form(("token", _idp.Token(TestPerson.Counsellor()))), Http.Token);
         var cookie = SessionCookie(signIn);
 
@@ -79,7 +83,7 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
             "feed" => _idp.Token(TestPerson.Feed(), acr: null),
             _ => "",
         };
-        using var client = Factory.CreatePlainClient();
+        using var client = Factory.CreateHttpsClient();
 
         var response = await client.PostAsync("/signin", DevelopmentSignInTests.Form(("token", token)), Http.Token);
 
@@ -91,7 +95,7 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task SignIn_FromAnotherSite_IsRefused()
     {
-        using var client = Factory.CreatePlainClient();
+        using var client = Factory.CreateHttpsClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/signin")
         {
             Content = DevelopmentSignInTests.Form(("token", _idp.Token(TestPerson.Counsellor()))),
@@ -111,7 +115,7 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
     [InlineData("/\\attacker.example", HttpStatusCode.NoContent)]
     public async Task SignIn_RedirectsOnlyToLocalUrls(string returnUrl, HttpStatusCode expected)
     {
-        using var client = Factory.CreatePlainClient();
+        using var client = Factory.CreateHttpsClient();
 
         var response = await client.PostAsync(
             "/signin", DevelopmentSignInTests.Form(("token", _idp.Token(TestPerson.Counsellor())), ("returnUrl", returnUrl)), Http.Token);
@@ -122,7 +126,7 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task TamperedCookie_IsNotASession()
     {
-        using var client = Factory.CreatePlainClient();
+        using var client = Factory.CreateHttpsClient();
         var signIn = await client.PostAsync("/signin", DevelopmentSignInTests.Form(("token", _idp.Token(TestPerson.Counsellor()))), Http.Token);
         var cookie = SessionCookie(signIn);
         var tampered = cookie[..^4] + (cookie[^4] == 'A' ? "B" : "A") + cookie[^3..];
@@ -130,6 +134,33 @@ public sealed class SessionTests(PostgresServerFixture postgres) : IAsyncLifetim
         var response = await SendWithCookieAsync(client, tampered);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("Testing")]
+    [InlineData("Production")]
+    public async Task TokenForm_OutsideDevelopment_IsGone(string environment)
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Http.Token);
+        await using var factory = new SecurityHostFactory(database.ConnectionString, _idp, environment);
+        using var client = factory.CreateHttpsClient();
+
+        var response = await client.PostAsync("/signin", DevelopmentSignInTests.Form(("token", _idp.Token(TestPerson.Counsellor()))), Http.Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task SignInPage_WithoutAnIdentityProviderOutsideDevelopment_SaysSo()
+    {
+        await using var factory = new SecurityHostFactory(_database!.ConnectionString, _idp, "Testing");
+        using var client = factory.CreateHttpsClient();
+
+        var response = await client.GetAsync("/signin", Http.Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync(Http.Token)).ShouldContain("Ingen inloggningstjänst");
     }
 
     internal static string SessionCookie(HttpResponseMessage response) =>

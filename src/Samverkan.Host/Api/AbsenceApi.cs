@@ -53,7 +53,7 @@ public sealed record IngestReceipt(int Accepted, int Duplicates, int Stale, IRea
 /// duplicate; a correction (same source id, other figures, later reportedTimestamp) replaces the earlier one; one that
 /// is not later is answered as stale and not stored.
 /// </summary>
-public static class AbsenceApi
+public static partial class AbsenceApi
 {
     public const int MaxItemsPerBatch = 5000;
 

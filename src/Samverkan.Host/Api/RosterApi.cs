@@ -54,14 +54,12 @@ public sealed record RulesView(string Municipality, string? School, IReadOnlyLis
 /// The roster: municipalities (rules, calendar), schools (teams, contact persons, the principal's rule overrides), teams,
 /// staff and children. Upserts are idempotent and answered after the owning actor committed them.
 /// </summary>
-public static class RosterApi
+public static partial class RosterApi
 {
     public const int MaxRosterItems = 2000;
 
     private const string OtherMunicipalityMessage = "Roster data of another municipality.";
 
-    /// <summary>The code of a batch item that was not stored because its grain or actor could not be reached (send it again).</summary>
-    private const string UnavailableCode = "Unavailable";
 
     public static RouteGroupBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {

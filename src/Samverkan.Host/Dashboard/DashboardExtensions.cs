@@ -52,7 +52,22 @@ public static class DashboardExtensions
 
         // After authentication and authorization (UseSamverkanSecurity), before the endpoints run.
         app.UseAntiforgery();
-        app.Use(AddPageHeaders);
+
+        // The sign-out form's answer is a redirect to the identity provider's end_session_endpoint: form-action allows it.
+        var provider = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SamverkanAuthenticationOptions>>().Value.OpenIdConnect;
+        var formAction = "'self'";
+        foreach (var address in new[] { provider.Authority, provider.MetadataAddress })
+        {
+            if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && !formAction.Contains(uri.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal))
+            {
+                formAction += " " + uri.GetLeftPart(UriPartial.Authority);
+            }
+        }
+
+        var contentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+            + $"form-action {formAction}; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+        app.Use((context, next) => AddPageHeaders(context, next, contentSecurityPolicy));
 
         // The framework's script (_framework/blazor.web.js) as a static file: from the build's static web assets in
         // Development, from wwwroot when published. Not MapStaticAssets: its catch-all GET endpoint would turn every
@@ -97,16 +112,14 @@ public static class DashboardExtensions
     /// Dashboard pages: our own scripts, styles and circuit only (no framing, so no clickjacking of the case actions),
     /// and never cached.
     /// </summary>
-    private static Task AddPageHeaders(HttpContext context, RequestDelegate next)
+    private static Task AddPageHeaders(HttpContext context, RequestDelegate next, string contentSecurityPolicy)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<DashboardPageMetadata>() is not null)
         {
-            context.Response.OnStarting(static state =>
+            context.Response.OnStarting(state =>
             {
                 var headers = ((HttpContext)state).Response.Headers;
-                headers.ContentSecurityPolicy =
-                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-                    + "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+                headers.ContentSecurityPolicy = contentSecurityPolicy;
                 headers.XFrameOptions = "DENY";
                 headers.CacheControl = "no-store";
                 headers["Referrer-Policy"] = "same-origin";
@@ -117,28 +130,10 @@ public static class DashboardExtensions
         return next(context);
     }
 
-    private static Task RedirectToSignInAsync(HttpContext context)
-    {
-        var returnUrl = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-        if (context.RequestServices.GetService<DevelopmentTokenIssuer>() is not null)
-        {
-            context.Response.Redirect("/dev/signin?returnUrl=" + Uri.EscapeDataString(returnUrl));
-            return Task.CompletedTask;
-        }
-
-        // Outside Development the region's sign-in service posts the person's token to /signin; until it does, say so.
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(
-            """
-            <!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Samverkan – logga in</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-            <body style="font-family:system-ui,sans-serif;margin:2rem;max-width:40rem;color:#1b1b1b">
-            <h1>Logga in</h1><p>Du behöver logga in via din organisations inloggningstjänst för att se Samverkan.</p>
-            <p lang="en">Sign in through your organisation's sign-in service to use Samverkan.</p></body></html>
-            """, context.RequestAborted);
-    }
+    /// <summary>To the identity provider; in Development without one to the demo sign-in; with neither a 401 page that says so.</summary>
+    private static Task RedirectToSignInAsync(HttpContext context) =>
+        SignInEndpoints.StartSignInAsync(
+            context, context.Request.PathBase + context.Request.Path + context.Request.QueryString, System.Net.HttpStatusCode.Unauthorized);
 }
 
 /// <summary>Marks the dashboard's page endpoints, so an unauthenticated browser is redirected to sign in instead of answered 401.</summary>

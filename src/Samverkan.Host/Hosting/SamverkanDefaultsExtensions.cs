@@ -32,7 +32,7 @@ public static class SamverkanDefaultsExtensions
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Cookie,
                 Name = cookieName,
-                Description = "The session cookie set by /signin (staff in a browser).",
+                Description = "The dashboard's session cookie, set by the sign-in through the identity provider (staff in a browser).",
             };
             return Task.CompletedTask;
         }));

@@ -46,11 +46,14 @@ public sealed class SamverkanAuthenticationOptions
     /// </summary>
     public string? MinimumAssuranceLevel { get; set; }
 
-    /// <summary>The name of the session cookie <c>POST /signin</c> sets.</summary>
+    /// <summary>The name of the dashboard's session cookie (set by the OpenID Connect sign-in, or in Development the demo sign-in).</summary>
     public string CookieName { get; set; } = "samverkan.session";
 
-    /// <summary>The longest a cookie session lasts (it never outlives the token it was made from).</summary>
+    /// <summary>The longest a cookie session lasts, from sign-in, not sliding (a session made from a token never outlives it).</summary>
     public TimeSpan MaxSessionLifetime { get; set; } = TimeSpan.FromHours(10);
+
+    /// <summary>The dashboard's sign-in through the region's OpenID Connect provider (section <c>OpenIdConnect</c>).</summary>
+    public OpenIdConnectSignInOptions OpenIdConnect { get; set; } = new();
 
     /// <summary>The token issuer of the Development environment (never active elsewhere).</summary>
     public DevelopmentIssuerOptions Development { get; set; } = new();
@@ -61,9 +64,25 @@ public sealed class SamverkanAuthenticationOptions
 
     internal bool HasIdentityProvider => !string.IsNullOrWhiteSpace(Issuer);
 
+    /// <summary>The <c>acr_values</c> of a step-up: the minimum level and every stronger one, space-separated, strongest last.</summary>
+    internal string StepUpAcrValues
+    {
+        get
+        {
+            var levels = EffectiveAssuranceLevels;
+            var minimum = IndexOf(levels, EffectiveMinimumAssuranceLevel);
+            return string.Join(' ', levels.Skip(Math.Max(minimum, 0)));
+        }
+    }
+
     /// <summary>The configuration problems; empty when usable.</summary>
     internal IEnumerable<string> Problems(bool production)
     {
+        foreach (var problem in OpenIdConnect.Problems(production))
+        {
+            yield return problem;
+        }
+
         if (!HasIdentityProvider)
         {
             if (production)
@@ -150,6 +169,110 @@ public sealed class SamverkanAuthenticationOptions
 
         return -1;
     }
+}
+
+/// <summary>
+/// The dashboard's sign-in through the region's OpenID Connect provider (section <c>Samverkan:Authentication:OpenIdConnect</c>):
+/// authorization code flow with PKCE, endpoints and keys from the provider's discovery document, our claims read from
+/// the claim names the provider uses. Active when <see cref="Authority"/> is set.
+/// </summary>
+public sealed class OpenIdConnectSignInOptions
+{
+    /// <summary>The provider's issuer URL; its discovery document is <c>{Authority}/.well-known/openid-configuration</c>.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The discovery document's address when it is not under <see cref="Authority"/>.</summary>
+    public string? MetadataAddress { get; set; }
+
+    /// <summary>Samverkan's client id at the provider.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret (a confidential client; from a secret store, never in a file in the repository).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The scopes asked for (default <c>openid profile</c>); <c>openid</c> is always asked for.</summary>
+    public string[]? Scopes { get; set; }
+
+    /// <summary>Where the provider sends the browser back after sign-in (default <c>/signin-oidc</c>).</summary>
+    public string CallbackPath { get; set; } = "/signin-oidc";
+
+    /// <summary>Where the provider sends the browser back after sign-out (default <c>/signout-callback-oidc</c>).</summary>
+    public string SignedOutCallbackPath { get; set; } = "/signout-callback-oidc";
+
+    /// <summary>Whether the claims are also read from the provider's userinfo endpoint (default true; else from the id token only).</summary>
+    public bool GetClaimsFromUserInfoEndpoint { get; set; } = true;
+
+    /// <summary>Which of the provider's claims carry ours.</summary>
+    public OpenIdConnectClaimNames Claims { get; set; } = new();
+
+    internal bool Enabled => !string.IsNullOrWhiteSpace(Authority);
+
+    internal IReadOnlyList<string> EffectiveScopes =>
+        ["openid", .. (Scopes is { Length: > 0 } scopes ? scopes : ["profile"]).Where(s => !string.IsNullOrWhiteSpace(s) && s != "openid").Distinct(StringComparer.Ordinal)];
+
+    internal IEnumerable<string> Problems(bool production)
+    {
+        if (!Enabled)
+        {
+            yield break;
+        }
+
+        const string Section = "Samverkan:Authentication:OpenIdConnect";
+        foreach (var (key, value) in new[] { ("Authority", Authority), ("MetadataAddress", MetadataAddress) })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !IsAllowedUrl(value, production))
+            {
+                yield return $"{Section}:{key} must be an absolute https URL (plain http only to a loopback address outside Production).";
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            yield return $"{Section}:ClientId must be set with Authority.";
+        }
+
+        if (!CallbackPath.StartsWith('/') || !SignedOutCallbackPath.StartsWith('/') || CallbackPath == SignedOutCallbackPath)
+        {
+            yield return $"{Section}: CallbackPath and SignedOutCallbackPath must be two different paths starting with '/'.";
+        }
+
+        if (new[] { Claims.StaffId, Claims.Name, Claims.Organisation, Claims.Municipality, Claims.Agency, Claims.Roles, Claims.Region, Claims.AssuranceLevel }
+            .Any(string.IsNullOrWhiteSpace))
+        {
+            yield return $"{Section}:Claims: every claim name must be set (leave one out to keep its default).";
+        }
+    }
+
+    internal static bool IsAllowedUrl(string value, bool production) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback && !production));
+}
+
+/// <summary>The provider's names of the claims Samverkan reads (defaults: Samverkan's own names, as in bearer tokens).</summary>
+public sealed class OpenIdConnectClaimNames
+{
+    /// <summary>The staff id (the person's id in the roster; default <c>sub</c>), e.g. an HSA-id or employee number claim.</summary>
+    public string StaffId { get; set; } = SamverkanClaims.Subject;
+
+    /// <summary>The person's display name (default <c>name</c>).</summary>
+    public string Name { get; set; } = "name";
+
+    /// <summary>The organisation id (default <c>org</c>).</summary>
+    public string Organisation { get; set; } = SamverkanClaims.Organisation;
+
+    /// <summary>The municipality code, kommunkod (default <c>municipality</c>).</summary>
+    public string Municipality { get; set; } = SamverkanClaims.Municipality;
+
+    /// <summary>The agency, e.g. <c>School</c> or <c>SocialServices</c> (default <c>agency</c>).</summary>
+    public string Agency { get; set; } = SamverkanClaims.Agency;
+
+    /// <summary>The roles: one claim each, a JSON array, or space-separated (default <c>roles</c>).</summary>
+    public string Roles { get; set; } = SamverkanClaims.Roles;
+
+    /// <summary>The region code, for regional teams (default <c>region</c>; optional in a sign-in).</summary>
+    public string Region { get; set; } = SamverkanClaims.Region;
+
+    /// <summary>The assurance level, read from the id token only (default <c>acr</c>).</summary>
+    public string AssuranceLevel { get; set; } = SamverkanClaims.AssuranceLevel;
 }
 
 /// <summary>The Development token issuer (<c>/dev/token</c>, <c>/dev/signin</c>): an RSA key made at start-up.</summary>

@@ -9,8 +9,11 @@ public static class SamverkanAuthentication
     /// <summary>JWT bearer tokens from the region's identity provider (and, in Development, from the demo issuer).</summary>
     public const string BearerScheme = "Bearer";
 
-    /// <summary>The session cookie made from a token by <c>POST /signin</c>.</summary>
+    /// <summary>The dashboard's session cookie (set by the OpenID Connect sign-in, or in Development the demo sign-in).</summary>
     public const string CookieScheme = "SamverkanCookie";
+
+    /// <summary>The dashboard's sign-in through the region's OpenID Connect provider (when configured).</summary>
+    public const string OpenIdConnectScheme = "SamverkanOidc";
 
     /// <summary>The audience of demo tokens when <c>Samverkan:Authentication:Audience</c> is not set (Development only).</summary>
     public const string DefaultAudience = "samverkan";

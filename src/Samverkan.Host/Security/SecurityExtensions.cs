@@ -1,6 +1,7 @@
 using Samverkan.Domain.Common;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -44,11 +45,19 @@ public static class SecurityExtensions
             services.TryAddSingleton<DevelopmentTokenIssuer>();
         }
 
-        services.AddAuthentication(SamverkanAuthentication.Scheme)
+        var authentication = services.AddAuthentication(SamverkanAuthentication.Scheme)
             .AddPolicyScheme(SamverkanAuthentication.Scheme, "Bearer token or session cookie", o => o.ForwardDefaultSelector = SelectScheme)
             .AddJwtBearer(SamverkanAuthentication.BearerScheme, _ => { })
             .AddCookie(SamverkanAuthentication.CookieScheme, _ => { });
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
+
+        // The dashboard's sign-in through the region's OpenID Connect provider, when one is configured.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SamverkanAuthenticationOptions.SectionName}:OpenIdConnect:Authority"]))
+        {
+            authentication.AddOpenIdConnect(SamverkanAuthentication.OpenIdConnectScheme, "The region's identity provider", _ => { });
+            services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>, OpenIdConnectSignInSetup>();
+        }
+
         services.AddOptions<CookieAuthenticationOptions>(SamverkanAuthentication.CookieScheme)
             .Configure<IOptions<SamverkanAuthenticationOptions>, ServiceClock>((cookie, options, clock) => ConfigureCookie(cookie, options.Value, clock, environment));
         services.AddDataProtection().SetApplicationName("Samverkan");
@@ -74,8 +83,8 @@ public static class SecurityExtensions
 
     /// <summary>
     /// The security middleware (authentication, rate limits, authorization, response headers) and endpoints:
-    /// <c>POST /signin</c>, <c>POST /signout</c>, the audit API under <c>/api/v1/audit</c>, and in Development only
-    /// <c>/dev/signin</c> and <c>/dev/token</c>. Call after the problem-details middleware, before mapping endpoints.
+    /// <c>GET /signin</c> (to the identity provider), <c>POST /signout</c>, <c>GET /signed-out</c>, the audit API under
+    /// <c>/api/v1/audit</c>, and in Development only <c>POST /signin</c> (a token), <c>/dev/signin</c> and <c>/dev/token</c>. Call after the problem-details middleware, before mapping endpoints.
     /// </summary>
     public static WebApplication UseSamverkanSecurity(this WebApplication app)
     {
@@ -84,7 +93,7 @@ public static class SecurityExtensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
-        SignInEndpoints.Map(app);
+        SignInEndpoints.Map(app, app.Environment.IsDevelopment());
         AuditEndpoints.Map(app);
         if (app.Environment.IsDevelopment() && app.Services.GetService<DevelopmentTokenIssuer>() is not null)
         {
@@ -170,6 +179,8 @@ public static class SecurityExtensions
             if (string.IsNullOrEmpty(headers.CacheControl)
                 && (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
                     || path.StartsWithSegments("/signin", StringComparison.OrdinalIgnoreCase)
+                    || path.StartsWithSegments("/signin-oidc", StringComparison.OrdinalIgnoreCase)
+                    || path.StartsWithSegments("/signout", StringComparison.OrdinalIgnoreCase)
                     || path.StartsWithSegments("/dev", StringComparison.OrdinalIgnoreCase)))
             {
                 headers.CacheControl = "no-store";
@@ -204,6 +215,11 @@ internal sealed class SecurityStartupService(
         else if (!options.Value.HasIdentityProvider)
         {
             SecurityLog.NoIdentityProvider(logger);
+        }
+
+        if (!development && !options.Value.OpenIdConnect.Enabled)
+        {
+            SecurityLog.NoDashboardSignIn(logger);
         }
 
         return Task.CompletedTask;

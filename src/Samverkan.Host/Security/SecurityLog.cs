@@ -23,6 +23,20 @@ internal static partial class SecurityLog
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Sign-in refused: cross-site request")]
     public static partial void CrossSiteSignInRefused(ILogger logger);
 
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Sign-in through the identity provider refused: {Reason}")]
+    public static partial void OpenIdConnectSignInRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Information,
+        Message = "Sign-in below the minimum assurance level: sent back to the identity provider for a step-up (acr_values)")]
+    public static partial void StepUpRequested(ILogger logger);
+
+    [LoggerMessage(EventId = 7009, Level = LogLevel.Information, Message = "Session ended; sign-out at the identity provider: {AtProvider}")]
+    public static partial void SessionEnded(ILogger logger, bool atProvider);
+
+    [LoggerMessage(EventId = 7015, Level = LogLevel.Warning,
+        Message = "No dashboard sign-in is configured (Samverkan:Authentication:OpenIdConnect:Authority): people cannot sign in to the dashboard")]
+    public static partial void NoDashboardSignIn(ILogger logger);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Error, Message = "The audit log could not be written ({Entries} entries); the requests fail with 503")]
     public static partial void AuditWriteFailed(ILogger logger, int entries, Exception exception);
 

@@ -3,13 +3,17 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Samverkan.Host.Security;
 
 /// <summary>
-/// <c>POST /signin</c> (form field <c>token</c>, optional <c>returnUrl</c>): a cookie session made from a bearer token
-/// that passes exactly the bearer scheme's validation; <c>POST /signout</c> ends it. People only: a feed gets no session.
+/// The dashboard's sign-in and sign-out. <c>GET /signin</c> (optional <c>returnUrl</c>) sends the browser to the
+/// region's OpenID Connect provider (in Development without one: to the demo sign-in); <c>POST /signout</c> ends the
+/// session here and, for a session from the provider, at the provider; <c>GET /signed-out</c> says so. In Development
+/// only, <c>POST /signin</c> (form field <c>token</c>, optional <c>returnUrl</c>) makes a session from a bearer token that
+/// passes exactly the bearer scheme's validation (the demo sign-in uses the same path). People only: a feed gets no session.
 /// </summary>
 internal static class SignInEndpoints
 {
@@ -20,10 +24,50 @@ internal static class SignInEndpoints
         SamverkanClaims.Roles, SamverkanClaims.Region, SamverkanClaims.Scope, SamverkanClaims.AssuranceLevel, "name",
     };
 
-    public static void Map(IEndpointRouteBuilder endpoints)
+    public static void Map(IEndpointRouteBuilder endpoints, bool development)
     {
-        endpoints.MapPost("/signin", SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        endpoints.MapGet("/signin", ChallengeAsync).AllowAnonymous().ExcludeFromDescription();
+        if (development)
+        {
+            // The token-posting form outside Development is gone: people sign in through the identity provider.
+            endpoints.MapPost("/signin", SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        }
+
         endpoints.MapPost("/signout", SignOutAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        endpoints.MapGet(OpenIdConnectSignInSetup.SignedOutPath, SignedOutAsync).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>True when the dashboard signs in through the region's OpenID Connect provider.</summary>
+    internal static async Task<bool> HasOpenIdConnectAsync(HttpContext context) =>
+        await context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>()
+            .GetSchemeAsync(SamverkanAuthentication.OpenIdConnectScheme).ConfigureAwait(false) is not null;
+
+    private static Task ChallengeAsync(HttpContext context) =>
+        StartSignInAsync(context, context.Request.Query["returnUrl"].ToString(), System.Net.HttpStatusCode.NotFound);
+
+    /// <summary>
+    /// Starts a sign-in that comes back to <paramref name="returnUrl"/> (local URLs only): to the identity provider, or in
+    /// Development without one to the demo sign-in; with neither a page that says so, with status <paramref name="unavailable"/>.
+    /// </summary>
+    internal static async Task StartSignInAsync(HttpContext context, string? returnUrl, System.Net.HttpStatusCode unavailable)
+    {
+        returnUrl = IsLocalUrl(returnUrl) ? returnUrl! : "/";
+        if (await HasOpenIdConnectAsync(context).ConfigureAwait(false))
+        {
+            await context.ChallengeAsync(SamverkanAuthentication.OpenIdConnectScheme, new AuthenticationProperties { RedirectUri = returnUrl })
+                .ConfigureAwait(false);
+            return;
+        }
+
+        if (context.RequestServices.GetService<DevelopmentTokenIssuer>() is not null)
+        {
+            context.Response.Redirect("/dev/signin?returnUrl=" + Uri.EscapeDataString(returnUrl));
+            return;
+        }
+
+        await SignInPages.WriteAsync(context, unavailable, "signin-unavailable",
+            "Logga in", "Ingen inloggningstjänst är inställd för Samverkan. Kontakta din organisations IT-stöd.",
+            "No sign-in service is configured for Samverkan. Contact your organisation's IT support.", null).ConfigureAwait(false);
     }
 
     private static async Task SignInAsync(HttpContext context)
@@ -80,12 +124,34 @@ internal static class SignInEndpoints
             return;
         }
 
-        await context.SignOutAsync(SamverkanAuthentication.CookieScheme).ConfigureAwait(false);
         var returnUrl = context.Request.HasFormContentType
             ? (await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false))["returnUrl"].ToString()
             : null;
+
+        // A session from the identity provider keeps its id token: with it the provider's session ends too.
+        var idToken = await HasOpenIdConnectAsync(context).ConfigureAwait(false)
+            ? await context.GetTokenAsync(SamverkanAuthentication.CookieScheme, OpenIdConnectParameterNames.IdToken).ConfigureAwait(false)
+            : null;
+        await context.SignOutAsync(SamverkanAuthentication.CookieScheme).ConfigureAwait(false);
+        var logger = context.RequestServices.GetRequiredService<ILogger<JwtBearerSetup>>();
+        SecurityLog.SessionEnded(logger, idToken is not null);
+        if (idToken is not null)
+        {
+            // To the provider's end_session_endpoint (id_token_hint, post_logout_redirect_uri), back to /signed-out.
+            OpenIdConnectSignInSetup.RememberIdTokenForSignOut(context, idToken);
+            await context.SignOutAsync(SamverkanAuthentication.OpenIdConnectScheme,
+                new AuthenticationProperties { RedirectUri = OpenIdConnectSignInSetup.SignedOutPath }).ConfigureAwait(false);
+            return;
+        }
+
         Finish(context, returnUrl);
     }
+
+    /// <summary>After the provider's sign-out: the person is signed out, with a way to sign in again.</summary>
+    private static Task SignedOutAsync(HttpContext context) =>
+        SignInPages.WriteAsync(context, System.Net.HttpStatusCode.OK, "signed-out",
+            "Du har loggat ut", "Du är utloggad från Samverkan och från inloggningstjänsten.",
+            "You are signed out of Samverkan and of the sign-in service.", ("Logga in igen", "/signin"));
 
     /// <summary>A local return URL gets a 303 to it; anything else 204 (no open redirect).</summary>
     private static void Finish(HttpContext context, string? returnUrl)

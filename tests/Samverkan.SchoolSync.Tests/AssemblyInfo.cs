@@ -1,0 +1,3 @@
+using Samverkan.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServerFixture))]
