@@ -76,6 +76,10 @@ public sealed class ChildAccessTests(PostgresServerFixture postgres) : IAsyncLif
         before.MaySee(InformationCategory.Attendance).ShouldBeTrue();
         before.Grants.Single(g => g.Category == InformationCategory.Attendance).Basis.ShouldBe(LegalBasisKind.Consent);
 
+        // The world's municipality row is a sketch; the child's decision needs the municipality's rules: register it for real.
+        (await Samverkan.Abstractions.Grains.Municipality(Factory.Services.GetRequiredService<IGrainFactory>(), new Samverkan.Domain.Organisation.MunicipalityCode("1001"))
+            .UpsertAsync(new Samverkan.Abstractions.Organisation.UpsertMunicipality(
+                new Samverkan.Domain.Organisation.Municipality(new Samverkan.Domain.Organisation.MunicipalityCode("1001"), "Kommun 1001", "01"), null))).Ok.ShouldBeTrue();
         var withdrawn = await Factory.Services.GetRequiredService<Samverkan.Actors.IActorClient>().AskAsync<Samverkan.Abstractions.CommandResult>(
             Samverkan.Coordination.CoordinationActors.ChildOf(child),
             new Samverkan.Coordination.Children.WithdrawConsent(new ConsentId("consent-attendance")),
