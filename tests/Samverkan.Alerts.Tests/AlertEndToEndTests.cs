@@ -56,7 +56,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         {
             await host.WaitUntilAsync(
                 async () => (await host.TextAsync(Opened, child))!.Contains(member, StringComparison.Ordinal)
-                    && await host.ScalarAsync("select count(*) from actor_mailbox") == 0,
+                    && await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0,
                 $"the case's alerts delivered, {member}'s among them");
             return (await host.TextAsync(Opened, child))!.Split(',');
         }
@@ -237,7 +237,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil);
         await host.DeliverAsync("karin", "k-late", caseId: "case-1");
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-late'") == 1, "the deadline timer");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_timers where name = 'escalate:k-late'") == 1, "the deadline timer");
 
         // One working day: Tuesday 08:00. A minute before, nothing happens.
         host.Time.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1));
@@ -260,7 +260,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         host.Time.Advance(TimeSpan.FromDays(3));
         await Task.Delay(700, TestContext.Current.CancellationToken);
         (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'k-late/escalated/%'")).ShouldBe(2);
-        (await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:%'")).ShouldBe(0, "escalations do not escalate");
+        (await host.ScalarAsync("select count(*) from actor_grain_timers where name like 'escalate:%'")).ShouldBe(0, "escalations do not escalate");
     }
 
     [Fact]
@@ -337,12 +337,12 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         await scenario.SetUpAsync();
         await scenario.EnrolAsync(Pupil);
         await host.DeliverAsync("karin", "k-urgent", caseId: "case-2", severity: Severity.Urgent);
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-urgent'") == 1, "the deadline timer");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_timers where name = 'escalate:k-urgent'") == 1, "the deadline timer");
 
         // Urgent: four hours.
         host.Time.Advance(TimeSpan.FromHours(4) - TimeSpan.FromSeconds(1));
         (await AcknowledgeAsync(scenario.Counsellor, "k-urgent")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await host.ScalarAsync("select count(*) from actor_timers where name = 'escalate:k-urgent'")).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_grain_timers where name = 'escalate:k-urgent'")).ShouldBe(0);
 
         host.Time.Advance(TimeSpan.FromDays(2));
         await Task.Delay(1000, TestContext.Current.CancellationToken);

@@ -147,7 +147,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
         var karin = CoordinationActors.InboxOf(new StaffId("karin"));
         await host.DeliverAsync("karin", "deadline-first", caseId: "case-1");
         await host.DeliverAsync("karin", "ack-first", caseId: "case-1");
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:%'") == 2, "the deadline timers");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_timers where name like 'escalate:%'") == 2, "the deadline timers");
 
         // The deadline's message and the acknowledgement stored together: one batch of the inbox handles both, in order.
         var client = host.Services.GetRequiredService<IActorClient>();
@@ -165,7 +165,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
             async () => await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'deadline-first/escalated/%'") == 2, "the escalations");
         await Task.Delay(500, TestContext.Current.CancellationToken);
         (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'ack-first/escalated/%'")).ShouldBe(0, "acknowledged before its deadline");
-        (await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:%'")).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_grain_timers where name like 'escalate:%'")).ShouldBe(0);
         (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
     }
 
@@ -182,7 +182,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
             await host.DeliverAsync("karin", key, caseId: "case-1", severity: Severity.Urgent);
         }
 
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:race-%'") == keys.Length, "the deadline timers");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_timers where name like 'escalate:race-%'") == keys.Length, "the deadline timers");
 
         // The deadlines pass while the acknowledgements arrive, concurrently.
         host.Time.Advance(AlertEscalation.UrgentDeadline);
@@ -193,7 +193,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
             response.StatusCode.ShouldBe(HttpStatusCode.OK, "an acknowledgement succeeds whether or not the deadline won");
         }
 
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_timers where name like 'escalate:race-%'") == 0, "every timer fired or cancelled");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_timers where name like 'escalate:race-%'") == 0, "every timer fired or cancelled");
         await Task.Delay(500, TestContext.Current.CancellationToken);
         foreach (var key in keys)
         {

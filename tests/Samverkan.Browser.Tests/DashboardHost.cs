@@ -58,7 +58,7 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
         await host.WaitUntilAsync(
             async () => await host.ScalarAsync("select count(*) from coord_children") == 60
                 && await host.ScalarAsync("select count(*) from coord_cases") >= DemoCases
-                && await host.ScalarAsync("select count(*) from actor_mailbox") == 0,
+                && await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0,
             "the demo data", TimeSpan.FromSeconds(90));
         return host;
     }

@@ -142,7 +142,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
             lead.StatusCode.ShouldBe(HttpStatusCode.OK, await lead.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }
 
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "the lead's role tracked");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "the lead's role tracked");
         var deactivate = await feed.PostAsync("/api/v1/staff/karin.kurator/deactivate", null, TestContext.Current.CancellationToken);
         deactivate.StatusCode.ShouldBe(HttpStatusCode.OK, await deactivate.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         await Assertions.Expect(overdueFigure).ToHaveTextAsync((flagged + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 20_000 });

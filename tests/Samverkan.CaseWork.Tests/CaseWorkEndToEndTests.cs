@@ -37,7 +37,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         var schoolAction = await PostAsync(scenario.Counsellor, $"{cases}/plan/actions", new { what = "Anpassat schema", dueOn = "2026-09-21", owner = "karin" });
         var socialAction = await PostAsync(scenario.Counsellor, $"{cases}/plan/actions", new { what = "Hembesök", dueOn = "2026-09-14", owner = "sofia" });
         await PostAsync(scenario.Counsellor, $"{cases}/plan/actions", new { what = "", dueOn = "2026-09-01" }, HttpStatusCode.UnprocessableEntity);
-        (await host.ScalarAsync("select count(*) from actor_timers where actor_key = $1 and name like 'action:%'", caseId)).ShouldBe(2);
+        (await host.ScalarAsync("select count(*) from actor_grain_timers where actor_key = $1 and name like 'action:%'", caseId)).ShouldBe(2);
 
         // The morning of the meeting, the participants are reminded; then it is recorded as held and the plan agreed.
         await scenario.AdvanceToAsync(new DateTimeOffset(2026, 9, 9, 6, 30, 0, TimeSpan.Zero));
@@ -107,7 +107,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         var cases = $"/api/v1/cases/{caseId}";
         await PostAsync(scenario.Counsellor, $"{cases}/lead", new { });
         var action = await PostAsync(scenario.Counsellor, $"{cases}/plan/actions", new { what = "Samtal med eleven", dueOn = "2026-09-30", owner = "karin" });
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "roles registered");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "roles registered");
 
         // Karin leaves: the roster deactivates her.
         await PostAsync(scenario.Feed, "/api/v1/staff/karin/deactivate", new { });
@@ -122,7 +122,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         var managerAlerts = await scenario.AlertsAsync("maria", "RoleNeedsReassignment");
         await PostAsync(scenario.Feed, "/api/v1/staff/anna/deactivate", new { });
         await host.WaitUntilAsync(
-            async () => await host.ScalarAsync("select count(*) from actor_state where actor_type = 'child' and jsonb_typeof(state -> 'namedPersonVacancy') = 'object'") == 1,
+            async () => await host.ScalarAsync("select count(*) from actor_grain_state where actor_type = 'child' and jsonb_typeof(state -> 'namedPersonVacancy') = 'object'") == 1,
             "the named person's vacancy");
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select vacancies from coord_case_work where case_id = $1", caseId) == 3, "her participation flagged");
         await host.WaitUntilAsync(async () => await scenario.AlertsAsync("maria", "RoleNeedsReassignment") >= managerAlerts + 2, "the manager alerted for the child and the case");
@@ -285,7 +285,7 @@ public sealed class CaseWorkEndToEndTests(PostgresServerFixture postgres)
         var plan = (await scenario.CaseAsync(scenario.Counsellor, caseId)).GetProperty("plan");
         plan.GetProperty("overallResponsible").GetString().ShouldBe("bengt");
         plan.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("agency").GetString()).ShouldBe(["ChildPsychiatry", "School"]);
-        (await host.ScalarAsync("select count(*) from actor_timers where actor_key = $1 and name = 'sip'", caseId)).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_grain_timers where actor_key = $1 and name = 'sip'", caseId)).ShouldBe(0);
 
         // The follow-up date comes: the participants are told; the first meeting was in time, so nothing escalated.
         await scenario.AdvanceToAsync(new DateTimeOffset(2026, 10, 12, 6, 30, 0, TimeSpan.Zero));

@@ -113,7 +113,7 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
         }
 
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases where child_key = $1", key) == 1, "the case");
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all processed");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all processed");
         return (await host.TextAsync("select case_id from coord_cases where child_key = $1", key))!;
     }
 
@@ -166,8 +166,8 @@ internal sealed class CaseWorkScenario(CaseWorkHost host)
         }
 
         await host.WaitUntilAsync(
-            async () => await host.ScalarAsync("select count(*) from actor_timers where due_at <= $1", host.Time.GetUtcNow()) == 0
-                && await host.ScalarAsync("select count(*) from actor_mailbox") == 0,
+            async () => await host.ScalarAsync("select count(*) from actor_grain_timers where due_at <= $1", host.Time.GetUtcNow()) == 0
+                && await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0,
             $"timers due by {to:O} fired and processed");
     }
 

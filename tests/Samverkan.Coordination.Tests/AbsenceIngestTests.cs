@@ -78,9 +78,9 @@ public sealed class AbsenceIngestTests(PostgresServerFixture postgres)
         var receipt = await CoordinationHost.ReadAsync<JsonElement>(twice);
         receipt.GetProperty("accepted").GetInt32().ShouldBe(2);
         receipt.GetProperty("duplicates").GetInt32().ShouldBe(1);
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "the registrations processed");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "the registrations processed");
         (await host.ScalarAsync(
-            "select sum(jsonb_array_length(d -> 'e')) from actor_state, jsonb_array_elements(state -> 'absence' -> 'days') d where actor_type = 'child' and actor_key = $1",
+            "select sum(jsonb_array_length(d -> 'e')) from actor_grain_state, jsonb_array_elements(state -> 'absence' -> 'days') d where actor_type = 'child' and actor_key = $1",
             Pupil)).ShouldBe(2, "the repeat was sent once");
 
         var conflicting = await scenario.PostAbsencesAsync([Item("b1", attendance: 300), Item("b2", attendance: 300), Item("b1", valid: 300)]);
@@ -101,8 +101,8 @@ public sealed class AbsenceIngestTests(PostgresServerFixture postgres)
         await scenario.EnrolAsync(Pupil);
         var reported = Monday.AddHours(-2);
         (await scenario.PostAbsencesAsync([Item("a1", attendance: 300, reported: reported)])).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "the registration processed");
-        var version = await host.ScalarAsync("select version from actor_state where actor_type = 'child' and actor_key = $1", Pupil);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "the registration processed");
+        var version = await host.ScalarAsync("select version from actor_grain_state where actor_type = 'child' and actor_key = $1", Pupil);
 
         var sameTime = await scenario.PostAbsencesAsync([Item("a1", valid: 300, reported: reported)]);
         var older = await scenario.PostAbsencesAsync([Item("a2", attendance: 300), Item("a1", valid: 300, reported: reported.AddMinutes(-1))]);
@@ -118,8 +118,8 @@ public sealed class AbsenceIngestTests(PostgresServerFixture postgres)
             receipt.GetProperty("accepted").GetInt32().ShouldBe(index, "only the new item a2 was stored");
         }
 
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "a2 processed");
-        (await host.ScalarAsync("select version from actor_state where actor_type = 'child' and actor_key = $1", Pupil)).ShouldBe(version + 1, "only a2 changed the child");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "a2 processed");
+        (await host.ScalarAsync("select version from actor_grain_state where actor_type = 'child' and actor_key = $1", Pupil)).ShouldBe(version + 1, "only a2 changed the child");
         var replay = await CoordinationHost.ReadAsync<JsonElement>(await scenario.PostAbsencesAsync([Item("a1", attendance: 300, reported: reported)]));
         (replay.GetProperty("accepted").GetInt32(), replay.GetProperty("duplicates").GetInt32(), replay.GetProperty("stale").GetInt32()).ShouldBe((0, 1, 0));
         var newer = await CoordinationHost.ReadAsync<JsonElement>(await scenario.PostAbsencesAsync([Item("a1", valid: 300, reported: reported.AddMinutes(1))]));
@@ -156,7 +156,7 @@ public sealed class AbsenceIngestTests(PostgresServerFixture postgres)
         var errors = (await CoordinationHost.ReadAsync<JsonElement>(response)).GetProperty("errors").EnumerateArray().ToList();
         errors.ShouldContain(e => e.GetProperty("field").GetString() == field && e.GetProperty("code").GetString() == code, because);
         errors.ShouldNotContain(e => new[] { "attendedMinutes", "excusedMinutes", "unexcusedMinutes", "otherMinutes", "reportedAt" }.Contains(e.GetProperty("field").GetString()));
-        (await host.ScalarAsync("select count(*) from actor_mailbox where kind = 'child.register-absences.v1'")).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_grain_outbox where kind = 'child.register-absences.v1'")).ShouldBe(0);
     }
 
     [Theory]

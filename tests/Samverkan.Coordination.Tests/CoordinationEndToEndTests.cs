@@ -40,7 +40,7 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
         participants.ShouldNotContain(p => p.GetProperty("agency").GetString() == "SocialServices", "no legal basis or consent lets social services in");
 
         // The acknowledgement deadline is a durable timer; the counsellor's team is alerted.
-        (await host.ScalarAsync("select count(*) from actor_timers where actor_type = 'case' and name = 'ack-deadline'")).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from actor_grain_timers where actor_type = 'case' and name = 'ack-deadline'")).ShouldBe(1);
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_alerts where staff_id = 'karin'") >= 1, "the counsellor's alert");
     }
 
@@ -54,8 +54,8 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
         var feed = scenario.Registrations(Pupil, days: 20, absentDays: 6);
         (await scenario.PostAbsencesAsync(feed)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from coord_cases") == 1, "the case");
-        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all processed");
-        var stateBefore = await host.ScalarAsync("select sum(version) from actor_state");
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "every grain's outbox delivered");
+        var stateBefore = await host.ScalarAsync("select sum(version) from actor_grain_state");
         var alertsBefore = await host.ScalarAsync("select count(*) from coord_alerts");
 
         var replay = await scenario.PostAbsencesAsync(feed);
@@ -65,8 +65,8 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
         receipt.GetProperty("accepted").GetInt32().ShouldBe(0);
         receipt.GetProperty("duplicates").GetInt32().ShouldBe(20);
         await Task.Delay(500, TestContext.Current.CancellationToken);
-        (await host.ScalarAsync("select count(*) from actor_mailbox")).ShouldBe(0);
-        (await host.ScalarAsync("select sum(version) from actor_state")).ShouldBe(stateBefore);
+        (await host.ScalarAsync("select count(*) from actor_grain_outbox")).ShouldBe(0);
+        (await host.ScalarAsync("select sum(version) from actor_grain_state")).ShouldBe(stateBefore);
         (await host.ScalarAsync("select count(*) from coord_cases")).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_alerts")).ShouldBe(alertsBefore);
     }
@@ -130,8 +130,8 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
         errors.ShouldContain(e => e.GetProperty("index").GetInt32() == 5 && e.GetProperty("sourceId").GetString() == "x3");
         errors.ShouldContain(e => e.GetProperty("index").GetInt32() == 6 && e.GetProperty("sourceId").GetString() == "x4");
         errors.ShouldNotContain(e => e.GetProperty("index").GetInt32() < 3);
-        (await host.ScalarAsync("select count(*) from actor_mailbox where kind = 'child.register-absences.v1'")).ShouldBe(0);
-        (await host.ScalarAsync("select count(*) from actor_state where actor_type = 'child' and (state -> 'absence') is not null and state::text like '%x3%'")).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_grain_outbox where kind = 'child.register-absences.v1'")).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_grain_state where actor_type = 'child' and (state -> 'absence') is not null and state::text like '%x3%'")).ShouldBe(0);
     }
 
     [Fact]
@@ -194,8 +194,8 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
         {
             (await host.ScalarAsync(
                 """
-                select (select count(*) from actor_state where state::text like '%' || $1 || '%')
-                     + (select count(*) from actor_mailbox where payload::text like '%' || $1 || '%')
+                select (select count(*) from orleans_storage where convert_from(payload, 'UTF8') like '%' || $1 || '%')
+                     + (select count(*) from actor_grain_outbox where payload::text like '%' || $1 || '%')
                      + (select count(*) from actor_requests where request_id like '%' || $1 || '%' or coalesce(reply::text, '') like '%' || $1 || '%')
                      + (select count(*) from coord_children where child_key like '%' || $1 || '%')
                 """, digits)).ShouldBe(0, "an identity number was stored");

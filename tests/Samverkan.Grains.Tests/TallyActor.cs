@@ -81,5 +81,5 @@ public sealed class TallyProjector : Projector<TallyRow>
 }
 
 [GrainType("tally")]
-public sealed class TallyGrain([PersistentState("actor", ProviderSchemaTests.Storage)] IPersistentState<ActorGrainState> state, ActorGrainServices services)
+public sealed class TallyGrain([PersistentState("tally", ProviderSchemaTests.Storage)] IPersistentState<ActorGrainState> state, ActorGrainServices services)
     : ActorGrain(state, services);

@@ -74,12 +74,12 @@ internal sealed class SchoolSyncHost : ApiTestHost
     /// <summary>Absence registrations the children's actors hold (each source id once per child).</summary>
     public Task<long> StoredAttendancesAsync() => ScalarAsync("""
         select coalesce(sum(jsonb_array_length(d -> 'e')), 0)::bigint
-          from actor_state s, jsonb_array_elements(s.state -> 'absence' -> 'days') d
+          from actor_grain_state s, jsonb_array_elements(s.state -> 'absence' -> 'days') d
          where s.actor_type = 'child'
         """);
 
     /// <summary>Waits until every message the sync sent was processed by its actor.</summary>
-    public Task SettledAsync() => WaitUntilAsync(async () => await ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+    public Task SettledAsync() => WaitUntilAsync(async () => await ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages delivered");
 
     public Task<string?> WatermarkAsync(string kind) =>
         TextAsync("select watermark::text from school_sync_watermarks where source = $1 and kind = $2", SourceName, kind);

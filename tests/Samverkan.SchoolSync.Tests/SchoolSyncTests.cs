@@ -44,7 +44,7 @@ public sealed class SchoolSyncTests(PostgresServerFixture postgres)
         // The civic numbers are nowhere in the database.
         foreach (var number in SchoolData.TestNumbers)
         {
-            (await host.ScalarAsync("select count(*) from actor_state where state::text like '%' || $1 || '%'", number)).ShouldBe(0);
+            (await host.ScalarAsync("select count(*) from orleans_storage where convert_from(payload, 'UTF8') like '%' || $1 || '%'", number)).ShouldBe(0);
             (await host.ScalarAsync("select count(*) from school_sync_pupils where child_key = $1", number)).ShouldBe(0);
         }
 

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Npgsql;
 using Samverkan.Coordination;
 using Samverkan.Domain.Calendar;
+using Samverkan.Domain.Children;
+using Samverkan.Domain.Identity;
 using Samverkan.Domain.Organisation;
 using Samverkan.Domain.Sharing;
 using Samverkan.Host.Security;
@@ -67,11 +69,11 @@ internal static class AccessWorld
               ('1001', 'Ettkommun', '01', '{}'), ('2002', 'Tvåkommun', '02', '{}');
             insert into coord_schools (school_id, municipality, name, organisation, doc) values
               ('school-1', '1001', 'Skola 1', 'org-school-1',
-               '{"id":"school-1","studentHealthTeam":"eht-1","socialServices":{"organisation":"org-soc-1001","team":"soc-1001","contactPersons":["ss-contact-1","ss-contact-2"]}}'),
+               '{"id":"school-1","name":"Skola 1","municipality":"1001","kind":"Compulsory","organisation":"org-school-1","studentHealthTeam":"eht-1","socialServices":{"organisation":"org-soc-1001","team":"soc-1001","contactPersons":["ss-contact-1","ss-contact-2"]}}'),
               ('school-2', '1001', 'Skola 2', 'org-school-2',
-               '{"id":"school-2","studentHealthTeam":"eht-2","socialServices":{"organisation":"org-soc-1001","contactPersons":["ss-contact-3"]}}'),
+               '{"id":"school-2","name":"Skola 2","municipality":"1001","kind":"Compulsory","organisation":"org-school-2","studentHealthTeam":"eht-2","socialServices":{"organisation":"org-soc-1001","contactPersons":["ss-contact-3"]}}'),
               ('school-3', '2002', 'Skola 3', 'org-school-3',
-               '{"id":"school-3","studentHealthTeam":"eht-3","socialServices":{"organisation":"org-soc-2002","contactPersons":["ss-contact-2002"]}}');
+               '{"id":"school-3","name":"Skola 3","municipality":"2002","kind":"Compulsory","organisation":"org-school-3","studentHealthTeam":"eht-3","socialServices":{"organisation":"org-soc-2002","contactPersons":["ss-contact-2002"]}}');
             insert into coord_teams (team_id, municipality, agency, organisation, members, doc) values
               ('eht-1', '1001', 'School', 'org-school-1', '{eht-member,inactive-eht,central-psychologist}', '{}'),
               ('eht-2', '1001', 'School', 'org-school-2', '{eht2-member}', '{}'),
@@ -105,19 +107,31 @@ internal static class AccessWorld
               ('case-p', '{{{Children["protected"]}}}', '1001', 'school-1', 'AbsenceFollowUp', 'Closed', 'Normal', @openedAt, '{}', '{closed-participant}', '{School}'),
               ('case-p2', '{{{Children["protected"]}}}', '1001', 'school-1', 'AbsenceFollowUp', 'Planning', 'Normal', @openedAt, '{}', '{case-only-staff}', '{School}');
             insert into actor_state (actor_type, actor_key, partition, state_version, version, state) values
-              (@actorType, '{{{Children["related"]}}}', 0, 1, 1, jsonb_build_object('consents', @consents));
+              (@actorType, '{{{Children["related"]}}}', 0, @stateVersion, 1, @childState);
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("watchUntil", now.AddDays(90));
         command.Parameters.AddWithValue("today", today);
         command.Parameters.AddWithValue("openedAt", now.AddDays(-10));
         command.Parameters.AddWithValue("actorType", CoordinationActors.Child);
-        command.Parameters.AddWithValue("consents", NpgsqlTypes.NpgsqlDbType.Jsonb, ConsentsJson(now));
+        // The related child's record as the old runtime persisted it: its grain takes it over on first use.
+        command.Parameters.AddWithValue("stateVersion", ChildState.CurrentSchemaVersion);
+        // Its profile is the one the read-model rows above describe, so what its grain projects agrees with them.
+        var related = new PseudonymousKey(Children["related"]);
+        var profile = new Child
+        {
+            Key = related,
+            HomeMunicipality = new MunicipalityCode("1001"),
+            Enrolments = [new Enrolment(new SchoolId("school-1"), today), new Enrolment(new SchoolId("school-2"), today.AddDays(-400), today.AddDays(-300))],
+            NamedPerson = new NamedPerson(new StaffId("bvc-nurse"), Agency.ChildHealthCentre),
+        };
+        command.Parameters.AddWithValue("childState", NpgsqlTypes.NpgsqlDbType.Jsonb, CoordinationJson.Serialize(
+            ChildState.New(related) with { Profile = profile, Consents = Consents(now) }));
         await command.ExecuteNonQueryAsync(Http.Token);
     }
 
     /// <summary>The related child's consents: attendance to the region's health care (in force), schooling (expired).</summary>
-    public static string ConsentsJson(DateTimeOffset now, DateTimeOffset? attendanceWithdrawnAt = null) => CoordinationJson.Serialize(
+    public static ImmutableArray<Consent> Consents(DateTimeOffset now, DateTimeOffset? attendanceWithdrawnAt = null) =>
         ImmutableArray.Create(
             new Consent
             {
@@ -140,5 +154,5 @@ internal static class AccessWorld
                 ValidFrom = now.AddDays(-300),
                 ValidTo = now.AddDays(-200),
                 RecordedAt = now.AddDays(-300),
-            }));
+            });
 }

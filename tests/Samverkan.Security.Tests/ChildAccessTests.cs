@@ -76,13 +76,15 @@ public sealed class ChildAccessTests(PostgresServerFixture postgres) : IAsyncLif
         before.MaySee(InformationCategory.Attendance).ShouldBeTrue();
         before.Grants.Single(g => g.Category == InformationCategory.Attendance).Basis.ShouldBe(LegalBasisKind.Consent);
 
-        await using (var command = Database.DataSource.CreateCommand(
-            "update actor_state set state = jsonb_set(state, '{consents}', $1::jsonb) where actor_key = $2"))
-        {
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = AccessWorld.ConsentsJson(DateTimeOffset.UtcNow, attendanceWithdrawnAt: DateTimeOffset.UtcNow.AddSeconds(-1)) });
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = child.Value });
-            await command.ExecuteNonQueryAsync(Http.Token);
-        }
+        // The world's municipality row is a sketch; the child's decision needs the municipality's rules: register it for real.
+        (await Samverkan.Abstractions.Grains.Municipality(Factory.Services.GetRequiredService<IGrainFactory>(), new Samverkan.Domain.Organisation.MunicipalityCode("1001"))
+            .UpsertAsync(new Samverkan.Abstractions.Organisation.UpsertMunicipality(
+                new Samverkan.Domain.Organisation.Municipality(new Samverkan.Domain.Organisation.MunicipalityCode("1001"), "Kommun 1001", "01"), null))).Ok.ShouldBeTrue();
+        var withdrawn = await Factory.Services.GetRequiredService<Samverkan.Actors.IActorClient>().AskAsync<Samverkan.Abstractions.CommandResult>(
+            Samverkan.Coordination.CoordinationActors.ChildOf(child),
+            new Samverkan.Coordination.Children.WithdrawConsent(new ConsentId("consent-attendance")),
+            cancellationToken: Http.Token);
+        withdrawn!.Ok.ShouldBeTrue(withdrawn.Code);
 
         var after = await access.DecideAsync(nurse, child, Http.Token);
 

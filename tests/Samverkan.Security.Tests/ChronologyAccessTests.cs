@@ -22,7 +22,7 @@ public sealed class ChronologyAccessTests(PostgresServerFixture postgres)
         var otherCase = await world.OpenAbsenceCaseAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool);
         var bySchool = await world.ReportConcernAsync(LiveWorld.Counsellor, LiveWorld.ProtectedChild, "chronology-by-school");
         var bySocial = await world.ReportConcernAsync(LiveWorld.SocialWorker, LiveWorld.ProtectedChild, "chronology-by-social");
-        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
 
         var social = await ChronologyAsync(host, LiveWorld.SocialWorker);
         social.ShouldContain(e => e.Source == "concern" && e.Text.Contains(bySchool, StringComparison.Ordinal));

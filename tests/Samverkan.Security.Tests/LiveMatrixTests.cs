@@ -49,7 +49,7 @@ public sealed class LiveMatrixFixture(PostgresServerFixture postgres) : IAsyncLi
         using var social = Host.As(LiveWorld.SocialWorker);
         var consent = await social.PostAsJsonAsync($"/api/v1/children/{Related}/consents", LiveMatrixTests.ConsentBody("matrix-consent"), Http.Token);
         consent.StatusCode.ShouldBe(HttpStatusCode.Created, await consent.Content.ReadAsStringAsync(Http.Token));
-        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
 
         // Case work (issue 8): a concern by the school (it owes the reporter feedback), a plan action and a meeting on the
         // related case, and a staff member to deactivate; alerts (issue 5): one of the principal's alerts.
@@ -58,7 +58,7 @@ public sealed class LiveMatrixFixture(PostgresServerFixture postgres) : IAsyncLi
         using var principal = Host.As(LiveWorld.Principal);
         Objects["action"] = await CaseWorkIdAsync(principal, $"/api/v1/cases/{Objects["case-related"]}/plan/actions", LiveMatrixTests.Body("/plan/actions"));
         Objects["meeting"] = await CaseWorkIdAsync(principal, $"/api/v1/cases/{Objects["case-related"]}/meetings", LiveMatrixTests.Body("/meetings"));
-        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
         Objects["alert-of-principal"] = (await Host.ScalarAsync("select min(id) from coord_alerts where staff_id = $1", LiveWorld.Principal.Staff))
             .ToString(CultureInfo.InvariantCulture);
     }

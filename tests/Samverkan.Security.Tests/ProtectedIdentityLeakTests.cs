@@ -46,7 +46,7 @@ public sealed partial class ProtectedIdentityLeakTests(PostgresServerFixture pos
         var caseId = await world.OpenAbsenceCaseAsync(LiveWorld.ProtectedChild, LiveWorld.ProtectedSchool);
         await world.OpenAbsenceCaseAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool);
         await world.ReportConcernAsync(LiveWorld.SocialWorker, LiveWorld.ProtectedChild);
-        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
 
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {

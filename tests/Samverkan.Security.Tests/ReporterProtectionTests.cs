@@ -19,7 +19,7 @@ public sealed class ReporterProtectionTests(PostgresServerFixture postgres)
         await world.EnrolAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool, namedPerson: null);
         var caseId = await world.OpenAbsenceCaseAsync(LiveWorld.OrdinaryChild, LiveWorld.OtherSchool);
         await world.ReportConcernAsync(LiveWorld.OtherSchoolNurse, LiveWorld.OrdinaryChild);
-        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        await LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
 
         // The reporter's own staff id, as it would appear in a body.
         var reporter = $"\"{LiveWorld.OtherSchoolNurse.Staff}\"";

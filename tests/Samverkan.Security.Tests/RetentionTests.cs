@@ -61,8 +61,8 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
 
         report.ShouldBe(new RetentionReport(true, ClosedCases: 1, Concerns: 0, DeadLetters: 1, ProcessedMessages: report.ProcessedMessages));
         (await CountsAsync(host, old, oldAlerts)).ShouldAllBe(c => c == 0, "state, case row, case work, alerts, their webhook deliveries, dead letters: all deleted");
-        (await host.ScalarAsync("select count(*) from actor_timers where actor_type = 'case' and actor_key = $1", old)).ShouldBe(0);
-        (await host.ScalarAsync("select count(*) from actor_state where actor_type = 'case' and actor_key = $1", recent)).ShouldBe(1);
+        (await host.ScalarAsync("select count(*) from actor_grain_timers where actor_type = 'case' and actor_key = $1", old)).ShouldBe(0);
+        (await host.ScalarAsync("select count(*) from actor_grain_state where actor_type = 'case' and actor_key = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_cases where case_id = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", recent)).ShouldBeGreaterThan(0);
         (await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", recent)).ShouldBe(1);
@@ -123,7 +123,7 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         (await host.ScalarAsync("select count(*) from coord_concern_feedback where concern_id = $1", old)).ShouldBe(0, "the feedback owed (child, reporting organisation) goes with the concern");
         (await host.ScalarAsync("select count(*) from coord_concern_feedback where concern_id = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync(
-            "select jsonb_array_length(state -> 'concerns') + jsonb_array_length(state -> 'concernReporters') + (case when state -> 'watch' is null or state -> 'watch' = 'null' then 0 else 1 end) from actor_state where actor_type = 'child' and actor_key = $1",
+            "select jsonb_array_length(state -> 'concerns') + jsonb_array_length(state -> 'concernReporters') + (case when state -> 'watch' is null or state -> 'watch' = 'null' then 0 else 1 end) from actor_grain_state where actor_type = 'child' and actor_key = $1",
             LiveWorld.OrdinaryChild)).ShouldBe(0, "the concern, its reporter and its watch are gone from the child's state");
         (await host.ScalarAsync("select count(*) from coord_children where child_key = $1 and watch_until is null", LiveWorld.OrdinaryChild)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_concerns where concern_id = $1", recent)).ShouldBe(1);
@@ -172,7 +172,7 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
     }
 
     private static Task SettleAsync(LiveHost host) =>
-        LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
 
     /// <summary>
     /// The case's rows: actor state, case row, case-work row, alerts, the webhook deliveries of those alerts, dead letters
@@ -180,7 +180,7 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
     /// </summary>
     private static async Task<long[]> CountsAsync(LiveHost host, string caseId, long[] alertIds) =>
     [
-        await host.ScalarAsync("select count(*) from actor_state where actor_type = 'case' and actor_key = $1", caseId),
+        await host.ScalarAsync("select count(*) from actor_grain_state where actor_type = 'case' and actor_key = $1", caseId),
         await host.ScalarAsync("select count(*) from coord_cases where case_id = $1", caseId),
         await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", caseId),
         await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", caseId),

@@ -104,7 +104,7 @@ public sealed class WriteScopeTests(WriteScopeFixture fixture) : IClassFixture<W
 
         (await ProblemTitleAsync(foreign)).ShouldBe(await ProblemTitleAsync(missing));
         (await Host.ScalarAsync("select count(*) from coord_concerns where child_key = $1", child)).ShouldBe(0);
-        (await Host.ScalarAsync("select count(*) from actor_state where actor_key = $1 and state -> 'concerns' <> '[]'::jsonb", child)).ShouldBe(0);
+        (await Host.ScalarAsync("select count(*) from actor_grain_state where actor_key = $1 and state -> 'concerns' <> '[]'::jsonb", child)).ShouldBe(0);
 
         // Nora, of Björkskolan's student-health team, is related: her report is taken.
         using var nora = Host.As(LiveWorld.OtherSchoolNurse);
@@ -170,7 +170,7 @@ public sealed class WriteScopeTests(WriteScopeFixture fixture) : IClassFixture<W
         // 1280's next write of the child, naming only its own school, leaves 0180's enrolment as it is.
         (await admin.PostAsJsonAsync("/api/v1/children", Child(child, LiveWorld.Municipality, LiveWorld.ProtectedSchool, namedPerson: "anna"), Http.Token))
             .StatusCode.ShouldBe(HttpStatusCode.OK);
-        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_mailbox") == 0, "all messages processed");
+        await LiveHost.WaitUntilAsync(async () => await Host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
         (await Host.ScalarAsync("select count(*) from coord_enrolments where child_key = $1", child)).ShouldBe(2);
     }
 

@@ -30,6 +30,8 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
 
     private readonly IPersistentState<ActorGrainState> _store;
     private readonly ActorGrainServices _services;
+    private readonly List<string> _signals = [];
+    private ActorGrainState _working = null!;
     private ActorBase _actor = null!;
     private Activation _activation = null!;
     private ActorContextCore _context = null!;
@@ -51,7 +53,11 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         _services = services;
     }
 
-    private ActorGrainState Stored => _store.State;
+    /// <summary>
+    /// The state this activation works on. Each write stores a copy of it, so the outbox sender (which interleaves with
+    /// the grain's calls) can trim it while a write of an earlier copy is under way.
+    /// </summary>
+    private ActorGrainState Stored => _working;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,13 +65,14 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         var self = new ActorId(id.Type.ToString()!, id.Key.ToString()!);
         _self = self.ToString();
         _actor = _services.Registry.GetActor(self.Type);
+        _working = _store.State;
         if (!_store.RecordExists && await _services.Maintenance.ReadStateAsync(self, cancellationToken) is { } former)
         {
             // The old runtime's state of this actor: taken over once, as this grain's first version.
             Stored.State = JsonDocument.Parse(former.Json).RootElement.Clone();
             Stored.StateVersion = former.StateVersion;
             Stored.Version = 1;
-            await _store.WriteStateAsync(cancellationToken);
+            await WriteAsync(cancellationToken);
         }
 
         var state = Stored.State is { } json
@@ -89,7 +96,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
             // Delivered messages leave the stored outbox (best effort: a repeat is harmless).
             try
             {
-                await _store.WriteStateAsync(cancellationToken);
+                await WriteAsync(cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -121,6 +128,13 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
 
     public async Task TickAsync()
     {
+        if (_compacted && !_delivering && Stored.Outbox.Count == 0)
+        {
+            // Delivered messages leave the stored outbox (and written rows with them): what is stored is what is pending.
+            await WriteAsync(CancellationToken.None);
+            _compacted = false;
+        }
+
         var now = _services.Clock.GetUtcNow();
         foreach (var (name, timer) in Stored.Timers.Where(t => t.Value.DueAt <= now).OrderBy(t => t.Value.DueAt).ToList())
         {
@@ -175,9 +189,11 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         var stored = Stored;
         if (_activation.Deleted)
         {
+            // Nothing of the record stays: its state, its timers and the replies to commands (which may quote it).
             stored.State = null;
             stored.StateVersion = 0;
             stored.Timers.Clear();
+            stored.RecentCommands.Clear();
             stored.Version++;
         }
         else if (_activation.Dirty)
@@ -226,7 +242,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
 
         try
         {
-            await _store.WriteStateAsync();
+            await WriteAsync(CancellationToken.None);
         }
         catch (InconsistentStateException)
         {
@@ -255,11 +271,8 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         _activation.Version = stored.Version;
         _activation.Dirty = false;
         _activation.Deleted = false;
-        foreach (var signal in effects.Signals)
-        {
-            (_services.Signals as SignalHub)?.PublishText(signal);
-        }
-
+        // Signals go out after the rows (CarryOutAsync): a subscriber woken by one reads the rows it announces.
+        _signals.AddRange(effects.Signals);
         return answer;
     }
 
@@ -285,6 +298,12 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
             _compacted = true;
         }
 
+        foreach (var signal in _signals)
+        {
+            (_services.Signals as SignalHub)?.PublishText(signal);
+        }
+
+        _signals.Clear();
         if (Stored.Outbox.Count > 0)
         {
             _delivery ??= this.RegisterGrainTimer(DeliverOutboxAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
@@ -346,6 +365,12 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         {
             _delivering = false;
         }
+
+        if (Stored.Outbox.Count == 0 && _compacted)
+        {
+            // Store the emptied outbox in a turn of its own (this timer interleaves with the grain's calls; writes must not).
+            _ = this.AsReference<IActorGrain>().TickAsync();
+        }
     }
 
     /// <summary>An in-memory timer on the service's clock for the earliest deadline (a test's clock fires it when moved).</summary>
@@ -402,9 +427,15 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         _reminderDue = due;
     }
 
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        _store.State = Copy(_working);
+        await _store.WriteStateAsync(cancellationToken);
+    }
+
     private void Restore(ActorGrainState snapshot, (object State, bool Exists) before)
     {
-        _store.State = snapshot;
+        _working = snapshot;
         _activation.State = before.State;
         _activation.Exists = before.Exists;
         _activation.Dirty = false;

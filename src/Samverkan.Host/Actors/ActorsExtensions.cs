@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 using Samverkan.Actors;
+using Samverkan.Actors.Grains;
 using Samverkan.Actors.Hosting;
+using Samverkan.Actors.Projections;
 using Samverkan.Coordination;
 using Samverkan.Domain.Common;
 using Samverkan.Host.Health;
@@ -13,6 +16,18 @@ public static class ActorsExtensions
     public static IHostApplicationBuilder AddSamverkanActors(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // The coordination actors run as Orleans grains (ActorGrain); callers reach them through the grains' client. The old
+        // runtime's node still carries the signals between nodes (LISTEN/NOTIFY) until they move too.
+        builder.Services.AddSingleton(sp => new ActorGrainServices(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetServices<ActorBase>(),
+            sp.GetServices<IProjector>(),
+            sp.GetRequiredService<ServiceClock>(),
+            CoordinationJson.Options,
+            sp.GetRequiredService<IActorSignals>(),
+            new ActorGrainOptions(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IActorClient>(sp => new GrainActorClient(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<ActorGrainServices>()));
         builder.Services.AddActorRuntime(clock: sp => sp.GetRequiredService<ServiceClock>()).AddCoordination();
         builder.Services.AddHealthChecks().AddCheck<ActorNodeReadinessCheck>("actors", tags: [HealthTags.Ready]);
         return builder;

@@ -75,8 +75,11 @@ public static partial class AbsenceApi
                           and e.from_date <= u.on_date and (e.to_date is null or e.to_date >= u.on_date))
         """;
 
-    /// <summary>The children's recorded absence, as their actors committed it (<c>actor_state</c>, serialized as <see cref="CoordinationJson"/>).</summary>
-    private const string RecordsSql = "select actor_key, state -> 'absence' from actor_state where actor_type = $1 and actor_key = any($2)";
+    /// <summary>
+    /// The children's recorded absence, as their grains stored it (<c>actor_grain_state</c>, the grain storage's JSON,
+    /// serialized as <see cref="CoordinationJson"/>): one read for a whole batch, where asking each child would be one call each.
+    /// </summary>
+    private const string RecordsSql = "select actor_key, state -> 'absence' from actor_grain_state where actor_type = $1 and actor_key = any($2)";
 
     public static RouteGroupBuilder MapAbsenceApi(this IEndpointRouteBuilder app)
     {

@@ -2,7 +2,9 @@ using Samverkan.Domain.Common;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
+using Samverkan.Actors;
 using Samverkan.Coordination;
+using Samverkan.Coordination.Children;
 using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Cases;
 using Samverkan.Domain.Identity;
@@ -161,28 +163,10 @@ internal sealed class ChildAccessService(NpgsqlDataSource dataSource, IChildCons
     }
 }
 
-/// <summary>
-/// The consents in the child actor's persisted state (<c>actor_state</c>, type <see cref="CoordinationActors.Child"/>,
-/// serialized as <see cref="CoordinationJson"/>): the committed truth, as current as every read model.
-/// </summary>
-internal sealed class ActorStateChildConsents(NpgsqlDataSource dataSource) : IChildConsents
+/// <summary>The consents the child's grain holds: the committed truth, as current as every read model.</summary>
+internal sealed class GrainChildConsents(IActorClient actors) : IChildConsents
 {
-    public async Task<ImmutableArray<Consent>> GetAsync(PseudonymousKey child, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "select state -> 'consents' from actor_state where actor_type = $1 and actor_key = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = CoordinationActors.Child });
-        command.Parameters.Add(new NpgsqlParameter { Value = child.Value });
-        try
-        {
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? JsonSerializer.Deserialize<ImmutableArray<Consent>>(json, CoordinationJson.Options)
-                : [];
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            // No actor runtime in this deployment: no consents, so nothing crosses an agency line on consent.
-            return [];
-        }
-    }
+    public async Task<ImmutableArray<Consent>> GetAsync(PseudonymousKey child, CancellationToken cancellationToken) =>
+        (await actors.AskAsync<ChildSharing>(CoordinationActors.ChildOf(child), new GetChildSharing(), cancellationToken: cancellationToken).ConfigureAwait(false))?.Consents
+        ?? [];
 }

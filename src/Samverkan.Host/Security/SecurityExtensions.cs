@@ -72,7 +72,7 @@ public static class SecurityExtensions
         services.TryAddSingleton<PostgresAuditLog>();
         services.TryAddSingleton<IAuditLog>(sp => sp.GetRequiredService<PostgresAuditLog>());
         services.TryAddSingleton(sp => new AuditReview(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<AuditReview>>()));
-        services.TryAddSingleton<IChildConsents, ActorStateChildConsents>();
+        services.TryAddSingleton<IChildConsents, GrainChildConsents>();
         services.TryAddSingleton<IChildAccess, ChildAccessService>();
         services.TryAddSingleton<WriteScope>();
         services.TryAddSingleton<DevUserDirectory>();
