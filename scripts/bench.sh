@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the end-to-end benchmarks and prints a table: scripts/bench.sh [--quick] [scenario ...]
-# Scenarios: actors, ingest, alerts (default: all). Needs the PostgreSQL server binaries (installed when missing and root).
+# Scenarios: ingest, alerts (default: all). Needs the PostgreSQL server binaries (installed when missing and root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then

@@ -56,7 +56,7 @@ internal static class IngestBenchmarks
             }
         })));
         var stored = clock.Elapsed;
-        await WaitForEmptyMailboxAsync(dataSource);
+        await WaitForEmptyOutboxesAsync(dataSource);
         var processed = clock.Elapsed;
         Console.WriteLine($"    ingest: {items.Count:N0} registrations stored in {stored.TotalSeconds:0.00} s, processed in {processed.TotalSeconds:0.00} s");
         report.Add("absence ingest (HTTP → child actors)", "registrations stored (2xx), batches of 1,000", items.Count / stored.TotalSeconds, "reg/s");
@@ -160,11 +160,12 @@ internal static class IngestBenchmarks
         return text.ToString();
     }
 
-    internal static async Task WaitForEmptyMailboxAsync(NpgsqlDataSource dataSource)
+    /// <summary>Until every message the child grains sent on (to cases, teams, inboxes) has been delivered.</summary>
+    internal static async Task WaitForEmptyOutboxesAsync(NpgsqlDataSource dataSource)
     {
         while (true)
         {
-            await using var command = dataSource.CreateCommand("select count(*) from actor_mailbox");
+            await using var command = dataSource.CreateCommand("select count(*) from actor_grain_outbox");
             if ((long)(await command.ExecuteScalarAsync())! == 0)
             {
                 return;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Samverkan.Benchmarks;
 using Samverkan.Postgres;
 
-// Usage: scripts/bench.sh [--quick] [--no-fsync] [actors] [ingest] [alerts]
+// Usage: scripts/bench.sh [--quick] [--no-fsync] [ingest] [alerts]
 // Starts a private, durable PostgreSQL (fsync on) from the machine's binaries, measures pgbench -N on it as the
 // baseline, runs the scenarios, and prints one table.
 var quick = args.Contains("--quick");
@@ -22,11 +22,6 @@ Console.WriteLine($"PostgreSQL on port {server.Port} (durable: fsync on, synchro
 var report = new Report();
 var pgbenchTps = await PgBench.RunAsync(server, clients: 8, TimeSpan.FromSeconds(quick ? 5 : 10));
 report.Add("baseline", "pgbench -N, 8 clients", pgbenchTps, "tps");
-
-if (Wanted("actors"))
-{
-    await ActorBenchmarks.RunAsync(server, report, quick, pgbenchTps);
-}
 
 if (Wanted("ingest"))
 {

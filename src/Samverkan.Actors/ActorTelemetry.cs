@@ -1,37 +1,23 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Samverkan.Actors;
 
-/// <summary>The runtime's traces and metrics. Names are constants; no personal data in any tag.</summary>
+/// <summary>The actor grains' metrics (Orleans' own meter and activity source carry the rest). No personal data in any tag.</summary>
 public static class ActorTelemetry
 {
     public const string Name = "Samverkan.Actors";
 
-    internal static readonly ActivitySource Source = new(Name);
     internal static readonly Meter Meter = new(Name);
 
-    internal static readonly Counter<long> MessagesProcessed =
-        Meter.CreateCounter<long>("samverkan.actors.messages.processed", "{message}", "Messages and timers processed and committed.");
+    internal static readonly Counter<long> Handled =
+        Meter.CreateCounter<long>("samverkan.actors.messages.handled", "{message}", "Messages and timers handled and stored, by actor type.");
 
-    internal static readonly Counter<long> MessagesSent =
-        Meter.CreateCounter<long>("samverkan.actors.messages.sent", "{message}", "Messages durably stored by clients, by outcome.");
+    internal static readonly Counter<long> Redeliveries =
+        Meter.CreateCounter<long>("samverkan.actors.outbox.redeliveries", "{message}", "Outbox messages sent again after a failed delivery.");
 
-    internal static readonly Histogram<int> BatchSize =
-        Meter.CreateHistogram<int>("samverkan.actors.batch.size", "{message}", "Messages committed in one partition transaction.");
+    internal static readonly Counter<long> Abandoned =
+        Meter.CreateCounter<long>("samverkan.actors.outbox.abandoned", "{message}", "Outbox messages given up after the last delivery attempt.");
 
-    internal static readonly Histogram<double> ProcessingLatency =
-        Meter.CreateHistogram<double>("samverkan.actors.processing.latency", "ms", "From durable send to committed processing.");
-
-    internal static readonly Histogram<double> MailboxLag =
-        Meter.CreateHistogram<double>("samverkan.actors.mailbox.lag", "ms", "Age of the oldest message of a batch when it was taken.");
-
-    internal static readonly Counter<long> LeaseChanges =
-        Meter.CreateCounter<long>("samverkan.actors.lease.changes", "{partition}", "Partitions acquired, released or lost by this node.");
-
-    internal static readonly Counter<long> DeadLetters =
-        Meter.CreateCounter<long>("samverkan.actors.dead_letters", "{message}", "Messages moved to the dead-letter table.");
-
-    internal static readonly Counter<long> FencedCommits =
-        Meter.CreateCounter<long>("samverkan.actors.commits.fenced", "{batch}", "Commits refused because the partition was no longer held.");
+    internal static readonly Counter<long> RowsDeferred =
+        Meter.CreateCounter<long>("samverkan.actors.rows.deferred", "{group}", "Read-model row groups not written after a state write (written on the next tick).");
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Samverkan.Actors;
-using Samverkan.Actors.Hosting;
+using Samverkan.Actors.Grains;
 using Samverkan.Coordination.Alerts;
 using Samverkan.Coordination.Cases;
 using Samverkan.Coordination.Children;
@@ -19,7 +19,7 @@ namespace Samverkan.Coordination;
 /// <summary>Registers the coordination actors, their read models and the reference-data cache.</summary>
 public static class CoordinationServiceCollectionExtensions
 {
-    public static IActorRuntimeBuilder AddCoordination(this IActorRuntimeBuilder actors)
+    public static IActorGrainsBuilder AddCoordination(this IActorGrainsBuilder actors)
     {
         ArgumentNullException.ThrowIfNull(actors);
         var services = actors.Services;

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Samverkan.Actors;
-using Samverkan.Coordination;
+using Microsoft.Extensions.DependencyInjection;
 using Samverkan.Domain.Common;
-using Samverkan.Domain.Organisation;
 using Samverkan.Testing;
 
 namespace Samverkan.Alerts.Tests;
@@ -143,22 +141,12 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         await using var nodeB = AlertsHost.StartNode(nodeA);
         var scenario = new AlertScenario(nodeA);
         await scenario.SetUpAsync();
-        await nodeA.WaitUntilAsync(
-            async () => await nodeA.ScalarAsync(
-                "select count(*) from (select owner from actor_partitions where owner is not null group by owner having count(*) = 4) o") == 2,
-            "each node holds half of the partitions");
+        var management = nodeA.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        await nodeA.WaitUntilAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2, "both silos are in the cluster");
 
-        // Six people whose inboxes are in six different partitions: more than one node holds, so both nodes process some.
-        // Each person watches from both nodes.
+        // Six people, each watching from both nodes; their inboxes are placed on either silo, and every stream gets
+        // every alert of its person wherever the inbox runs.
         string[] people = ["anna", "karin", "sofia", "ahmed", "olle", "erik"];
-        var partitions = people.Select(p => Partitioner.PartitionOf(CoordinationActors.InboxOf(new StaffId(p)), 8)).Distinct().ToArray();
-        await using (var owners = nodeA.Database.CreateCommand("select count(distinct owner) from actor_partitions where partition = any($1)"))
-        {
-            owners.Parameters.Add(new Npgsql.NpgsqlParameter { Value = partitions });
-            partitions.Length.ShouldBe(6);
-            ((long)(await owners.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).ShouldBe(2, "the inboxes live on both nodes");
-        }
-
         var streams = new List<(string Staff, SseClient Stream)>();
         foreach (var staff in people)
         {
@@ -286,28 +274,31 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
     }
 
     [Fact]
-    public async Task Stream_Latency_FromDurableSendToArrival()
+    public async Task Stream_IsWokenByTheSignal_NotByItsKeepAlive()
     {
-        await using var host = await AlertsHost.StartAsync(postgres, Monday);
+        // A keep-alive far longer than the budget: an alert that arrives within it was pushed by the signal.
+        await using var host = await AlertsHost.StartAsync(postgres, Monday, overrides: new Dictionary<string, string>
+        {
+            ["Samverkan:Alerts:KeepAliveInterval"] = "00:10:00",
+        });
         var scenario = new AlertScenario(host);
         await using var stream = await SseClient.ConnectAsync(scenario.Counsellor);
         await host.DeliverAsync("karin", "warm-up");
-        await stream.NextOfAsync("alert");
+        (await stream.NextOfAsync("alert", TimeSpan.FromSeconds(60))).Json.GetProperty("alertKey").GetString().ShouldBe("warm-up");
 
         var latencies = new List<double>();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 50; i++)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await host.DeliverAsync("karin", $"l-{i}");
-            (await stream.NextOfAsync("alert", TimeSpan.FromSeconds(30))).Json.GetProperty("alertKey").GetString().ShouldBe($"l-{i}");
+            (await stream.NextOfAsync("alert", TimeSpan.FromSeconds(60))).Json.GetProperty("alertKey").GetString().ShouldBe($"l-{i}");
             latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        // Measured, not asserted (scripts/bench.sh measures the latency under load).
         latencies.Sort();
-        var p50 = latencies[latencies.Count / 2];
-        var p99 = latencies[(int)(latencies.Count * 0.99) - 1];
-        TestContext.Current.TestOutputHelper?.WriteLine($"send → stream, no background load: p50 {p50:F1} ms, p99 {p99:F1} ms");
-        p50.ShouldBeLessThan(100, "the signal wakes the stream; without it the stream would wait for its 500 ms keep-alive");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"send → stream, no background load: p50 {latencies[latencies.Count / 2]:F1} ms, max {latencies[^1]:F1} ms");
     }
 
     [Fact]
@@ -347,7 +338,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
         host.Time.Advance(TimeSpan.FromDays(2));
         await Task.Delay(1000, TestContext.Current.CancellationToken);
         (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'k-urgent/escalated/%'")).ShouldBe(0);
-        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "every message delivered");
     }
 
 

@@ -113,7 +113,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
         entry.ShouldContain("maria");
         entry.ShouldContain("ahmed");
         entry.ShouldNotContain(Pupil);
-        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "every message delivered");
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
         await Task.Delay(500, TestContext.Current.CancellationToken);
         (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'ack-first/escalated/%'")).ShouldBe(0, "acknowledged before its deadline");
         (await host.ScalarAsync("select count(*) from actor_grain_timers where name like 'escalate:%'")).ShouldBe(0);
-        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "every message delivered");
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class AlertReadAndRaceTests(PostgresServerFixture postgres)
 
         (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'race-%/escalated/%' and staff_id not in ('maria', 'ahmed')")).ShouldBe(0);
         (await host.ScalarAsync("select count(*) from coord_alerts where alert_key like 'race-%' and alert_key not like '%/escalated/%' and acknowledged_at is null")).ShouldBe(0);
-        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(0);
+        await host.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "every message delivered");
     }
 
     private static async Task<string> KeyOfAsync(AlertsHost host, string staff, string caseId)

@@ -11,30 +11,30 @@ using Samverkan.Testing;
 namespace Samverkan.Alerts.Tests;
 
 /// <summary>
-/// The real host in memory (<see cref="ApiTestHost"/>) with quick keep-alives, a short lease (for the failover tests)
-/// and quick webhook retries.
+/// The real host in memory (<see cref="ApiTestHost"/>) with quick keep-alives and quick webhook retries.
 /// </summary>
 internal sealed class AlertsHost : ApiTestHost
 {
     private static readonly Dictionary<string, string> AlertSettings = new()
     {
         ["Samverkan:Alerts:KeepAliveInterval"] = "00:00:00.500",
-        ["Samverkan:Actors:LeaseTtl"] = "00:00:03",
         ["Samverkan:Webhooks:PollInterval"] = "00:00:00.100",
         ["Samverkan:Webhooks:InitialBackoff"] = "00:00:10",
         ["Samverkan:Webhooks:MaxBackoff"] = "00:01:00",
         ["Samverkan:Webhooks:MaxAttempts"] = "4",
     };
 
-    private AlertsHost(TestDatabase database, ManualTimeProvider time, TestTokens? tokens = null, string environment = "Testing")
-        : base(database, time, tokens, environment, AlertSettings)
+    private AlertsHost(
+        TestDatabase database, ManualTimeProvider time, TestTokens? tokens = null, string environment = "Testing", IReadOnlyDictionary<string, string>? overrides = null)
+        : base(database, time, tokens, environment, overrides is null ? AlertSettings : new Dictionary<string, string>(AlertSettings.Concat(overrides).GroupBy(p => p.Key).Select(g => g.Last())))
     {
     }
 
-    public static async Task<AlertsHost> StartAsync(PostgresServerFixture postgres, DateTimeOffset now, string environment = "Testing")
+    public static async Task<AlertsHost> StartAsync(
+        PostgresServerFixture postgres, DateTimeOffset now, string environment = "Testing", IReadOnlyDictionary<string, string>? overrides = null)
     {
         var database = await postgres.CreateDatabaseAsync();
-        var host = new AlertsHost(database, new ManualTimeProvider(now), environment: environment);
+        var host = new AlertsHost(database, new ManualTimeProvider(now), environment: environment, overrides: overrides);
         _ = host.Server; // Start now: migrations, actor node.
         return host;
     }

@@ -162,10 +162,7 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
 
         builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
         builder.UseSetting("Samverkan:Identity:PseudonymSecret", Convert.ToBase64String(new byte[48]));
-        builder.UseSetting("Samverkan:Actors:PartitionCount", "8");
-        builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
-        builder.UseSetting("Samverkan:Actors:LeaseTtl", "00:00:03");
         builder.ConfigureServices(services => services.AddSingleton(new ServiceClock(Time)));
         if (TestContext.Current.TestOutputHelper is { } output)
         {

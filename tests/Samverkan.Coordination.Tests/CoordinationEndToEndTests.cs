@@ -196,7 +196,6 @@ public sealed class CoordinationEndToEndTests(PostgresServerFixture postgres)
                 """
                 select (select count(*) from orleans_storage where convert_from(payload, 'UTF8') like '%' || $1 || '%')
                      + (select count(*) from actor_grain_outbox where payload::text like '%' || $1 || '%')
-                     + (select count(*) from actor_requests where request_id like '%' || $1 || '%' or coalesce(reply::text, '') like '%' || $1 || '%')
                      + (select count(*) from coord_children where child_key like '%' || $1 || '%')
                 """, digits)).ShouldBe(0, "an identity number was stored");
         }

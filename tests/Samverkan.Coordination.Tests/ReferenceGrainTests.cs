@@ -9,43 +9,11 @@ namespace Samverkan.Coordination.Tests;
 
 /// <summary>
 /// The municipality and school grains on the real host's silo: what the old runtime's one transaction gave for free
-/// (state and read model together) kept by versions and re-projection, and the state its actors left taken over.
+/// (state and read model together) kept by versions and re-projection.
 /// </summary>
 public sealed class ReferenceGrainTests(PostgresServerFixture postgres)
 {
     private static readonly DateTimeOffset Monday = new(2026, 3, 23, 7, 0, 0, TimeSpan.Zero);
-
-    [Fact]
-    public async Task School_TakesOverTheStateItsActorPersisted_OnItsFirstActivation()
-    {
-        await using var host = await CoordinationHost.StartAsync(postgres, Monday);
-        var scenario = new Scenario(host);
-        await scenario.SetUpAsync();
-
-        // What the old runtime left of a school: its actor's state and its read-model row (version 0: no grain wrote it).
-        var legacy = new School
-        {
-            Id = new SchoolId("s-granskolan"), Name = "Granskolan", Municipality = new MunicipalityCode(Scenario.Municipality),
-            Kind = SchoolKind.Compulsory, Organisation = new OrganisationId(Scenario.SchoolOrganisation),
-        };
-        await host.ScalarAsync(
-            "with s as (insert into actor_state (actor_type, actor_key, partition, state_version, version, state) values ('school', $1, 0, 1, 3, $2::jsonb) returning 1) select count(*) from s",
-            legacy.Id.Value, CoordinationJson.Serialize(new { school = legacy }));
-        await host.ScalarAsync(
-            "with s as (insert into coord_schools (school_id, municipality, name, organisation, doc) values ($1, $2, 'Granskolan', $3, $4::jsonb) returning 1) select count(*) from s",
-            legacy.Id.Value, Scenario.Municipality, Scenario.SchoolOrganisation, CoordinationJson.Serialize(legacy));
-
-        var grain = Grains(host).School(legacy.Id);
-        (await grain.GetAsync()).ShouldBe(legacy);
-
-        // A roster change builds on the taken-over state: the row moves to the grain's second version.
-        var renamed = await scenario.Feed.PutAsJsonAsync(
-            "/api/v1/schools/s-granskolan",
-            new { id = "s-granskolan", name = "Granskolan F-9", municipality = Scenario.Municipality, kind = "Compulsory", organisation = Scenario.SchoolOrganisation },
-            TestContext.Current.CancellationToken);
-        renamed.StatusCode.ShouldBe(HttpStatusCode.OK, await renamed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        (await host.TextAsync("select name || ' v' || version from coord_schools where school_id = 's-granskolan'")).ShouldBe("Granskolan F-9 v2");
-    }
 
     [Fact]
     public async Task ARowLostAfterTheStateWrite_IsWrittenAgain_ByTheNextActivation()

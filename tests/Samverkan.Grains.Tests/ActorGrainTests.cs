@@ -165,7 +165,7 @@ public sealed class ActorGrainTests(PostgresServerFixture postgres)
 
     private async Task<TestDatabase> CreateDatabaseAsync()
     {
-        var database = await postgres.CreateDatabaseAsync([OrleansProviderSchema.Source, new MigrationSource("actors", typeof(ActorHost).Assembly)], Token);
+        var database = await postgres.CreateDatabaseAsync([OrleansProviderSchema.Source, new MigrationSource("actors", typeof(Samverkan.Actors.Grains.ActorGrain).Assembly)], Token);
         await using var command = database.DataSource.CreateCommand("create table tally_log (id bigint generated always as identity, tally text not null, total int not null)");
         await command.ExecuteNonQueryAsync(Token);
         return database;

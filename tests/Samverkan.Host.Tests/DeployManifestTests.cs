@@ -305,7 +305,7 @@ public sealed class DeployManifestTests(PostgresServerFixture postgres)
     [Fact]
     public void EveryOptionsSection_OfTheHost_IsKnownToTheSettingsCheck()
     {
-        var sections = new[] { typeof(SiloOptions).Assembly, typeof(Samverkan.Actors.ActorRuntimeOptions).Assembly, typeof(Samverkan.Coordination.Cases.CaseWorkServiceCollectionExtensions).Assembly }
+        var sections = new[] { typeof(SiloOptions).Assembly, typeof(Samverkan.Actors.Grains.ActorGrain).Assembly, typeof(Samverkan.Coordination.Cases.CaseWorkServiceCollectionExtensions).Assembly }
             .SelectMany(a => a.GetTypes())
             .Select(t => t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static))
             .Where(f => f is { IsLiteral: true })

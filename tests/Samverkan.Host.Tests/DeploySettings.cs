@@ -2,7 +2,6 @@ using System.Collections;
 using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
-using Samverkan.Actors;
 using Samverkan.Coordination.Cases;
 using Samverkan.Domain.Cases;
 using Samverkan.Host.Alerts;
@@ -34,7 +33,6 @@ internal static class DeploySettings
         ["Samverkan:LocalPostgres"] = typeof(LocalPostgresOptions),
         [HttpLimitsOptions.SectionName] = typeof(HttpLimitsOptions),
         [SiloOptions.SectionName] = typeof(SiloOptions),
-        [ActorRuntimeOptions.SectionName] = typeof(ActorRuntimeOptions),
         [IdentityOptions.SectionName] = typeof(IdentityOptions),
         [SamverkanAuthenticationOptions.SectionName] = typeof(SamverkanAuthenticationOptions),
         [SamverkanAuditOptions.SectionName] = typeof(SamverkanAuditOptions),

@@ -25,7 +25,7 @@ public sealed class AccessWorldFixture(PostgresServerFixture postgres) : IAsyncL
             ["Samverkan:RateLimits:Enabled"] = "false",
         });
         Factory.CreateClient().Dispose();
-        await AccessWorld.SeedAsync(_database.DataSource, TimeProvider.System);
+        await AccessWorld.SeedAsync(_database.DataSource, TimeProvider.System, Factory.Services);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Samverkan.Actors;
 using Samverkan.Coordination;
+using Samverkan.Coordination.Children;
 using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Children;
 using Samverkan.Domain.Identity;
@@ -60,7 +63,7 @@ internal static class AccessWorld
         ["reviewer"] = new("reviewer-1001", "org-kommun-1001", "1001", "SocialServices", ["AuditReviewer"], "01"),
     };
 
-    public static async Task SeedAsync(NpgsqlDataSource dataSource, TimeProvider time)
+    public static async Task SeedAsync(NpgsqlDataSource dataSource, TimeProvider time, IServiceProvider services)
     {
         var now = time.GetUtcNow();
         var today = SwedishTime.DateOf(now);
@@ -106,18 +109,18 @@ internal static class AccessWorld
               ('case-3', '{{{Children["other-municipality"]}}}', '2002', 'school-3', 'AbsenceFollowUp', 'Active', 'Normal', @openedAt, '{eht-3}', '{}', '{School}'),
               ('case-p', '{{{Children["protected"]}}}', '1001', 'school-1', 'AbsenceFollowUp', 'Closed', 'Normal', @openedAt, '{}', '{closed-participant}', '{School}'),
               ('case-p2', '{{{Children["protected"]}}}', '1001', 'school-1', 'AbsenceFollowUp', 'Planning', 'Normal', @openedAt, '{}', '{case-only-staff}', '{School}');
-            insert into actor_state (actor_type, actor_key, partition, state_version, version, state) values
-              (@actorType, '{{{Children["related"]}}}', 0, @stateVersion, 1, @childState);
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("watchUntil", now.AddDays(90));
         command.Parameters.AddWithValue("today", today);
         command.Parameters.AddWithValue("openedAt", now.AddDays(-10));
-        command.Parameters.AddWithValue("actorType", CoordinationActors.Child);
-        // The related child's record as the old runtime persisted it: its grain takes it over on first use.
-        command.Parameters.AddWithValue("stateVersion", ChildState.CurrentSchemaVersion);
-        // Its profile is the one the read-model rows above describe, so what its grain projects agrees with them.
+        await command.ExecuteNonQueryAsync(Http.Token);
+
+        // The related child's own record, in its grain: its profile is the one the read-model rows above describe, so
+        // what its grain projects agrees with them.
+        var actors = services.GetRequiredService<IActorClient>();
         var related = new PseudonymousKey(Children["related"]);
+        var child = CoordinationActors.ChildOf(related);
         var profile = new Child
         {
             Key = related,
@@ -125,9 +128,11 @@ internal static class AccessWorld
             Enrolments = [new Enrolment(new SchoolId("school-1"), today), new Enrolment(new SchoolId("school-2"), today.AddDays(-400), today.AddDays(-300))],
             NamedPerson = new NamedPerson(new StaffId("bvc-nurse"), Agency.ChildHealthCentre),
         };
-        command.Parameters.AddWithValue("childState", NpgsqlTypes.NpgsqlDbType.Jsonb, CoordinationJson.Serialize(
-            ChildState.New(related) with { Profile = profile, Consents = Consents(now) }));
-        await command.ExecuteNonQueryAsync(Http.Token);
+        await actors.AskAsync<object>(child, new UpsertChild(profile), cancellationToken: Http.Token);
+        foreach (var consent in Consents(now))
+        {
+            await actors.AskAsync<object>(child, new RecordConsent(consent), cancellationToken: Http.Token);
+        }
     }
 
     /// <summary>The related child's consents: attendance to the region's health care (in force), schooling (expired).</summary>

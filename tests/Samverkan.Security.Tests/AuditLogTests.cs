@@ -171,7 +171,7 @@ public sealed class AuditLogTests(PostgresServerFixture postgres)
             ["Samverkan:Audit:RetryAfterSeconds"] = "7",
         });
         using var client = factory.CreateClientWithToken(idp.Token(AccessWorld.Callers["eht-member"]));
-        await AccessWorld.SeedAsync(database.DataSource, TimeProvider.System);
+        await AccessWorld.SeedAsync(database.DataSource, TimeProvider.System, factory.Services);
         var path = "/api/v1/securitytest/children/" + AccessWorld.Children["related"];
         (await client.GetAsync(path, Http.Token)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -201,7 +201,7 @@ public sealed class AuditLogTests(PostgresServerFixture postgres)
         await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Http.Token);
         await using var factory = new SecurityHostFactory(database.ConnectionString, idp);
         using var client = factory.CreateClientWithToken(idp.Token(AccessWorld.Callers["eht-member"]));
-        await AccessWorld.SeedAsync(database.DataSource, TimeProvider.System);
+        await AccessWorld.SeedAsync(database.DataSource, TimeProvider.System, factory.Services);
         await ExecuteAsync(database, "alter table audit_log rename to audit_log_moved");
 
         var response = await client.GetAsync("/api/v1/securitytest/children/" + AccessWorld.Children["related"], Http.Token);
@@ -221,7 +221,7 @@ public sealed class AuditLogTests(PostgresServerFixture postgres)
         using var reviewer = factory.CreateClientWithToken(idp.Token(AccessWorld.Callers["reviewer"]));
         using var otherReviewer = factory.CreateClientWithToken(idp.Token(
             new TestPerson("reviewer-2002", "org-kommun-2002", "2002", "SocialServices", ["AuditReviewer"], "02")));
-        await AccessWorld.SeedAsync(database.DataSource, TimeProvider.System);
+        await AccessWorld.SeedAsync(database.DataSource, TimeProvider.System, factory.Services);
         var child = AccessWorld.Children["related"];
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/securitytest/children/" + child))
         {

@@ -23,7 +23,7 @@ public sealed class ChildAccessTests(PostgresServerFixture postgres) : IAsyncLif
         _database = await postgres.CreateDatabaseAsync(cancellationToken: Http.Token);
         _factory = new SecurityHostFactory(_database.ConnectionString, _idp);
         _factory.CreateClient().Dispose();
-        await AccessWorld.SeedAsync(_database.DataSource, TimeProvider.System);
+        await AccessWorld.SeedAsync(_database.DataSource, TimeProvider.System, _factory.Services);
     }
 
     public async ValueTask DisposeAsync()

@@ -75,8 +75,6 @@ internal sealed class LiveHost : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Samverkan", _database.ConnectionString);
         builder.UseSetting("Samverkan:Identity:PseudonymSecret", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Samverkan:Demo:Enabled", "false");
-        builder.UseSetting("Samverkan:Actors:PartitionCount", "8");
-        builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
         foreach (var (key, value) in Idp.Settings())
         {

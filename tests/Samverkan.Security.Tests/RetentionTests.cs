@@ -23,7 +23,6 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
     {
         ["Samverkan:Retention:Enabled"] = "false", // the tests run the job themselves
         ["Samverkan:Retention:ClosedCasesDays"] = "30",
-        ["Samverkan:Retention:DeadLettersDays"] = "30",
         ["Samverkan:Retention:ConcernsWithoutInvestigationMonths"] = "2",
     };
 
@@ -49,25 +48,20 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         await CloseAsync(nurse, recent);
         host.Time.Advance(TimeSpan.FromDays(15));
         await SettleAsync(host);
-        // Dead letters are aged on the database's clock (which stamps them), not the test's.
-        await InsertDeadLetterAsync(host, old, DateTimeOffset.UtcNow.AddDays(-1));              // the culled case's: goes with it
-        await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-40)); // older than 30 days
-        await InsertDeadLetterAsync(host, "some-other-case", DateTimeOffset.UtcNow.AddDays(-5));  // kept
         var oldAlerts = await AlertIdsAsync(host, old);
         (await CountsAsync(host, old, oldAlerts)).ShouldAllBe(c => c > 0, "before the run the old case is everywhere");
         var auditBefore = await host.ScalarAsync("select count(*) from audit_log");
 
         var report = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
 
-        report.ShouldBe(new RetentionReport(true, ClosedCases: 1, Concerns: 0, DeadLetters: 1, ProcessedMessages: report.ProcessedMessages));
-        (await CountsAsync(host, old, oldAlerts)).ShouldAllBe(c => c == 0, "state, case row, case work, alerts, their webhook deliveries, dead letters: all deleted");
+        report.ShouldBe(new RetentionReport(true, ClosedCases: 1, Concerns: 0));
+        (await CountsAsync(host, old, oldAlerts)).ShouldAllBe(c => c == 0, "state, case row, case work, alerts, their webhook deliveries: all deleted");
         (await host.ScalarAsync("select count(*) from actor_grain_timers where actor_type = 'case' and actor_key = $1", old)).ShouldBe(0);
         (await host.ScalarAsync("select count(*) from actor_grain_state where actor_type = 'case' and actor_key = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_cases where case_id = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", recent)).ShouldBeGreaterThan(0);
         (await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", recent)).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from coord_webhook_deliveries where alert_id = any ($1)", await AlertIdsAsync(host, recent))).ShouldBeGreaterThan(0);
-        (await host.ScalarAsync("select count(*) from actor_dead_letters")).ShouldBe(1);
         (await host.ScalarAsync("select count(*) from audit_log")).ShouldBe(auditBefore, "the audit log is the legal record: never culled");
 
         string[] lines;
@@ -77,7 +71,6 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         }
 
         lines.ShouldContain(l => l.EndsWith("Retention culled 1 closed cases (kept for 30 days)", StringComparison.Ordinal));
-        lines.ShouldContain(l => l.EndsWith("Retention culled 1 dead letters (kept for 30 days)", StringComparison.Ordinal));
         lines.ShouldAllBe(l => !l.Contains(LiveWorld.OrdinaryChild, StringComparison.Ordinal) && !l.Contains(old, StringComparison.Ordinal));
 
         // The activation in memory was reset with the delete: asking the actor finds nothing and writes nothing back.
@@ -89,7 +82,6 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
 
         var again = await host.Services.GetRequiredService<RetentionJob>().RunOnceAsync(Http.Token);
         again.ClosedCases.ShouldBe(0);
-        again.DeadLetters.ShouldBe(0);
     }
 
     [Fact]
@@ -175,7 +167,7 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         LiveHost.WaitUntilAsync(async () => await host.ScalarAsync("select count(*) from actor_grain_outbox") == 0, "all messages processed");
 
     /// <summary>
-    /// The case's rows: actor state, case row, case-work row, alerts, the webhook deliveries of those alerts, dead letters
+    /// The case's rows: actor state, case row, case-work row, alerts, the webhook deliveries of those alerts
     /// (its timers are checked apart: none is left once closed).
     /// </summary>
     private static async Task<long[]> CountsAsync(LiveHost host, string caseId, long[] alertIds) =>
@@ -185,7 +177,6 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         await host.ScalarAsync("select count(*) from coord_case_work where case_id = $1", caseId),
         await host.ScalarAsync("select count(*) from coord_alerts where case_id = $1", caseId),
         await host.ScalarAsync("select count(*) from coord_webhook_deliveries where alert_id = any ($1)", alertIds),
-        await host.ScalarAsync("select count(*) from actor_dead_letters where actor_type = 'case' and actor_key = $1", caseId),
     ];
 
     private static async Task<long[]> AlertIdsAsync(LiveHost host, string caseId)
@@ -200,17 +191,5 @@ public sealed class RetentionTests(PostgresServerFixture postgres)
         }
 
         return [.. ids];
-    }
-
-    private static async Task InsertDeadLetterAsync(LiveHost host, string caseId, DateTimeOffset failedAt)
-    {
-        await using var command = host.Database.CreateCommand(
-            """
-            insert into actor_dead_letters (partition, actor_type, actor_key, kind, payload, attempts, error, enqueued_at, failed_at)
-            values (0, 'case', $1, 'case.get.v1', '{}', 5, 'test', $2, $2)
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
-        command.Parameters.Add(new NpgsqlParameter { Value = failedAt.ToUniversalTime() });
-        await command.ExecuteNonQueryAsync(Http.Token);
     }
 }

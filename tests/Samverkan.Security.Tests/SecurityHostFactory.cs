@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Samverkan.Actors;
 using Samverkan.Coordination;
 using Samverkan.Host.Security;
 using Samverkan.Postgres;
@@ -45,7 +44,7 @@ internal sealed class SecurityHostFactory(
         builder.ConfigureServices(services =>
         {
             // The read models the access service reads (no-ops when the host registers them itself).
-            services.AddMigrationSource("actors", typeof(ActorHost).Assembly);
+            services.AddMigrationSource("actors", typeof(Samverkan.Actors.Grains.ActorGrain).Assembly);
             services.AddMigrationSource("coordination", typeof(CoordinationActors).Assembly);
             services.AddSingleton<IStartupFilter, TestEndpoints>();
         });

@@ -92,8 +92,6 @@ public abstract class ApiTestHost : WebApplicationFactory<Program>
         builder.UseSetting("Samverkan:Authentication:Jwks", Tokens.Jwks);
         builder.UseSetting("Samverkan:Identity:PseudonymSecret", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Samverkan:Identity:TestNumbersFile", _testNumbersFile);
-        builder.UseSetting("Samverkan:Actors:PartitionCount", "8");
-        builder.UseSetting("Samverkan:Actors:PollInterval", "00:00:00.200");
         builder.UseSetting("Samverkan:RateLimits:Enabled", "false");
         foreach (var (key, value) in _settings)
         {

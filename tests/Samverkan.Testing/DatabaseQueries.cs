@@ -18,15 +18,14 @@ public static class DatabaseQueries
     public static async Task<string?> TextAsync(this NpgsqlDataSource database, string sql, object[] parameters, CancellationToken cancellationToken) =>
         await ExecuteScalarAsync(database, sql, parameters, cancellationToken) as string;
 
-    /// <summary>What the runtime holds: dead letters, pending messages, child and case states, cases (for a failing test's message).</summary>
+    /// <summary>What the grains hold: undelivered messages, child and case states, cases (for a failing test's message).</summary>
     public static async Task<string> ActorDiagnosticsAsync(this NpgsqlDataSource database)
     {
         var text = new StringBuilder();
         foreach (var sql in new[]
                  {
-                     "select 'dead: ' || actor_type || ' ' || kind || ' ' || error from actor_dead_letters",
-                     "select 'pending: ' || actor_type || ' ' || kind || ' attempts ' || attempts from actor_mailbox",
-                     "select 'state: ' || actor_type || '/' || actor_key || ' v' || version || ' ' || left(state::text, 600) from actor_state where actor_type in ('child', 'case')",
+                     "select 'undelivered: ' || actor_type || ' ' || kind from actor_grain_outbox",
+                     "select 'state: ' || actor_type || '/' || actor_key || ' v' || version || ' ' || left(state::text, 600) from actor_grain_state where actor_type in ('child', 'case')",
                      "select 'case: ' || case_id || ' ' || kind || ' ' || status from coord_cases",
                  })
         {

@@ -66,23 +66,17 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         _self = self.ToString();
         _actor = _services.Registry.GetActor(self.Type);
         _working = _store.State;
-        if (!_store.RecordExists && await _services.Maintenance.ReadStateAsync(self, cancellationToken) is { } former)
-        {
-            // The old runtime's state of this actor: taken over once, as this grain's first version.
-            Stored.State = JsonDocument.Parse(former.Json).RootElement.Clone();
-            Stored.StateVersion = former.StateVersion;
-            Stored.Version = 1;
-            await WriteAsync(cancellationToken);
-        }
-
         var state = Stored.State is { } json
             ? Stored.StateVersion == _actor.StateVersion
                 ? json.Deserialize(_actor.StateType, _services.Registry.JsonOptions)!
                 : _actor.UpgradeStateObject(Stored.StateVersion, json)
             : _actor.CreateInitialStateObject(self.Key);
-        _activation = new Activation(self, 0, state, Stored.State is not null, Stored.Version);
-        _context = new ActorContextCore(_services.Runtime);
-        _reminder = await this.GetReminder(ReminderName) is not null;
+        _activation = new Activation(self, state, Stored.State is not null, Stored.Version);
+        _context = new ActorContextCore(_services.Registry, _services.Projectors);
+        // A reminder is a row in PostgreSQL: look for one only when this grain has work that needs it (a stray one left
+        // by a failed removal announces itself when it fires, and is removed then).
+        _reminder = (Stored.Timers.Count > 0 || Stored.Outbox.Count > 0 || Stored.Rows.Count > 0)
+            && await this.GetReminder(ReminderName) is not null;
         await CarryOutAsync();
         await base.OnActivateAsync(cancellationToken);
     }
@@ -156,12 +150,16 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         await CarryOutAsync();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => TickAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        _reminder = true;
+        return TickAsync();
+    }
 
     /// <summary>Runs the handler and stores its outcome in one write; on any failure nothing of it is kept.</summary>
     private async Task<ActorGrainReply> HandleAsync(object message, string? effectId, string? commandId, (string Name, DueTimer Timer)? firedTimer = null)
     {
-        var effects = new BatchEffects();
+        var effects = new HandlerEffects();
         var before = (_activation.State, _activation.Exists);
         var snapshot = Copy(Stored);
         if (firedTimer is { } fired)
@@ -208,7 +206,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
             stored.Outbox.Add(new PendingSend($"{_self}/{stored.NextEffect++}", outgoing.Target.Type, outgoing.Target.Key, outgoing.Kind, outgoing.Payload));
         }
 
-        foreach (var ((_, _, name), change) in effects.Timers)
+        foreach (var (name, change) in effects.Timers)
         {
             if (change.IsCancel)
             {
@@ -258,6 +256,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
         }
 
         _compacted = false;
+        ActorTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("samverkan.actor.type", _actor.TypeName));
         if (_activation.Deleted)
         {
             _activation.State = _actor.CreateInitialStateObject(_activation.Id.Key);
@@ -291,6 +290,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
             {
                 // Written on the next tick; the reminder below makes sure there is one.
                 Log.RowsFailed(_services.Logger, exception, _actor.TypeName);
+                ActorTelemetry.RowsDeferred.Add(1, new KeyValuePair<string, object?>("samverkan.actor.type", _actor.TypeName));
                 break;
             }
 
@@ -300,7 +300,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
 
         foreach (var signal in _signals)
         {
-            (_services.Signals as SignalHub)?.PublishText(signal);
+            (_services.Signals as PostgresSignals)?.PublishText(signal);
         }
 
         _signals.Clear();
@@ -346,6 +346,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
                     if (_deliveryFailures < _services.Options.MaxDeliveryAttempts)
                     {
                         Log.DeliveryFailed(_services.Logger, exception, next.Kind, _deliveryFailures);
+                        ActorTelemetry.Redeliveries.Add(1, new KeyValuePair<string, object?>("samverkan.actor.type", _actor.TypeName));
                         var delay = TimeSpan.FromTicks(Math.Min(
                             _services.Options.MaxRedeliveryDelay.Ticks, _services.Options.RedeliveryDelay.Ticks << Math.Min(_deliveryFailures - 1, 20)));
                         _delivery?.Change(delay, Timeout.InfiniteTimeSpan);
@@ -353,6 +354,7 @@ public abstract partial class ActorGrain : Grain, IActorGrain, IRemindable
                     }
 
                     Log.DeliveryAbandoned(_services.Logger, exception, next.Kind, _deliveryFailures);
+                    ActorTelemetry.Abandoned.Add(1, new KeyValuePair<string, object?>("samverkan.actor.type", _actor.TypeName));
                     _deliveryFailures = 0;
                 }
 

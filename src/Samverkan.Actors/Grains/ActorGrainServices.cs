@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Samverkan.Actors.Projections;
-using Samverkan.Actors.Runtime;
 
 namespace Samverkan.Actors.Grains;
 
@@ -39,18 +38,19 @@ public sealed class ActorGrainServices
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(actors);
+        ArgumentNullException.ThrowIfNull(projectors);
         ArgumentNullException.ThrowIfNull(serviceClock);
+        ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var projectorList = projectors.ToList();
-        Runtime = new ActorRuntimeServices(
-            dataSource, new ActorRuntimeOptions { JsonOptions = json, ProcessMessages = false }, actors, projectorList, serviceClock, loggerFactory);
-        RowTypes = projectorList.ToFrozenDictionary(p => p.RowType.FullName!, p => p.RowType, StringComparer.Ordinal);
-        ReadModels = new ActorGrainReadModels(dataSource, Runtime.Projectors);
+        Registry = new ActorRegistry(actors, json);
+        Projectors = projectors.ToFrozenDictionary(p => p.RowType);
+        RowTypes = Projectors.Keys.ToFrozenDictionary(t => t.FullName!, t => t, StringComparer.Ordinal);
+        ReadModels = new ActorGrainReadModels(dataSource, Projectors);
         Clock = serviceClock;
         Signals = signals;
         Options = options;
-        Maintenance = new ActorMaintenance(dataSource);
         Logger = loggerFactory.CreateLogger("Samverkan.Actors.Grains");
     }
 
@@ -58,9 +58,9 @@ public sealed class ActorGrainServices
 
     public ActorGrainOptions Options { get; }
 
-    internal ActorRuntimeServices Runtime { get; }
+    internal ActorRegistry Registry { get; }
 
-    internal ActorRegistry Registry => Runtime.Registry;
+    internal FrozenDictionary<Type, IProjector> Projectors { get; }
 
     internal FrozenDictionary<string, Type> RowTypes { get; }
 
@@ -68,18 +68,39 @@ public sealed class ActorGrainServices
 
     internal IActorSignals? Signals { get; }
 
-    internal ActorMaintenance Maintenance { get; }
-
     internal ILogger Logger { get; }
+
+    /// <summary>
+    /// Builds the serializers' metadata of every state and message type (tens of milliseconds for a large state), so the
+    /// first message of a kind after a silo starts does not pay for it. Answers how many types were prepared.
+    /// </summary>
+    public int PrepareSerializers() => Registry.PrepareSerializers();
 }
 
 /// <summary>
-/// Writes an actor grain's read-model rows exactly once per group: the group's number is recorded in
-/// <c>actor_grain_marks</c> in the same transaction, and a group whose number is not above the recorded one is skipped
-/// (it was written before the grain knew it: a node lost between the two).
+/// The one writer of read-model rows. An actor grain's rows are written exactly once per group: the group's number is
+/// recorded in <c>actor_grain_marks</c> in the same transaction, and a group whose number is not above the recorded one
+/// is skipped (it was written before the grain knew it: a node lost between the two). The reference grains' rows
+/// (<see cref="IReadModels"/>) carry their state's version instead, which the projectors' upserts are guarded by.
 /// </summary>
-internal sealed class ActorGrainReadModels(NpgsqlDataSource dataSource, FrozenDictionary<Type, IProjector> projectors)
+internal sealed class ActorGrainReadModels(NpgsqlDataSource dataSource, FrozenDictionary<Type, IProjector> projectors) : IReadModels
 {
+    public async Task WriteAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        ProjectionRuns.Write(rows, projectors, new ProjectionWriter(batch));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private const string MarkSql = """
         insert into actor_grain_marks (grain, number) values ($1, $2)
         on conflict (grain) do update set number = excluded.number where actor_grain_marks.number < excluded.number

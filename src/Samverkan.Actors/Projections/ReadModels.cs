@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Npgsql;
 
 namespace Samverkan.Actors.Projections;
 
@@ -40,23 +39,4 @@ internal static class ProjectionRuns
         projectors.TryGetValue(rowType, out var projector)
             ? projector
             : throw new InvalidOperationException($"No projector is registered for rows of type {rowType.Name}.");
-}
-
-internal sealed class ReadModelWriter(NpgsqlDataSource dataSource, FrozenDictionary<Type, IProjector> projectors) : IReadModels
-{
-    public async Task WriteAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        ProjectionRuns.Write(rows, projectors, new ProjectionWriter(batch));
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

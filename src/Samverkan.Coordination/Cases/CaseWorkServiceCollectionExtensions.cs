@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Samverkan.Actors.Hosting;
+using Samverkan.Actors.Grains;
 using Samverkan.Coordination.Projections;
 using Samverkan.Domain.Cases;
 
@@ -12,7 +12,7 @@ public static class CaseWorkServiceCollectionExtensions
 {
     public const string SectionName = "Samverkan:CaseWork";
 
-    public static IActorRuntimeBuilder AddCaseWork(this IActorRuntimeBuilder actors)
+    public static IActorGrainsBuilder AddCaseWork(this IActorGrainsBuilder actors)
     {
         ArgumentNullException.ThrowIfNull(actors);
         actors.Services.AddOptions<CaseWorkPolicy>()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Samverkan.Abstractions;
 using Samverkan.Abstractions.Organisation;
 using Samverkan.Actors;
@@ -26,13 +25,10 @@ public sealed class MunicipalityGrain(
     [PersistentState("municipality", GrainStorage.Default)] IPersistentState<MunicipalityGrainState> state,
     ServiceClock clock,
     IReadModels readModels,
-    IActorSignals signals,
-    ActorMaintenance actors)
-    : ProjectingGrain<MunicipalityGrainState>(state, readModels, signals, actors), IMunicipalityGrain
+    IActorSignals signals)
+    : ProjectingGrain<MunicipalityGrainState>(state, readModels, signals), IMunicipalityGrain
 {
     private string Code => this.GetPrimaryKeyString();
-
-    protected override ActorId FormerActor => new(CoordinationActors.Municipality, Code);
 
     public async Task<CommandResult> UpsertAsync(UpsertMunicipality command)
     {
@@ -87,13 +83,6 @@ public sealed class MunicipalityGrain(
     }
 
     public Task<MunicipalityState?> GetAsync() => Task.FromResult(State.Current);
-
-    protected override MunicipalityGrainState Import(PersistedActorState persisted)
-    {
-        ArgumentNullException.ThrowIfNull(persisted);
-        var current = JsonDocument.Parse(persisted.Json).RootElement.GetProperty("current").Deserialize<MunicipalityState?>(CoordinationJson.Options);
-        return new MunicipalityGrainState { Current = current, Version = 1 };
-    }
 
     /// <summary>The municipality's row and its rule set's version in the rule history (written once per version).</summary>
     protected override IReadOnlyList<object> RowsOf(MunicipalityGrainState current) =>

@@ -19,9 +19,9 @@ public interface IVersionedGrainState
 /// <remarks>
 /// The rows are a function of the state, so nothing needs an outbox: when the rows could not be written after a state
 /// write (the command then fails and is retried), or after a new activation, they are written again before the next
-/// decision. On its first activation a grain takes over the state its actor persisted under the old runtime.
+/// decision.
 /// </remarks>
-public abstract class ProjectingGrain<TState>(IPersistentState<TState> state, IReadModels readModels, IActorSignals signals, ActorMaintenance actors)
+public abstract class ProjectingGrain<TState>(IPersistentState<TState> state, IReadModels readModels, IActorSignals signals)
     : Grain
     where TState : class, IVersionedGrainState
 {
@@ -29,28 +29,11 @@ public abstract class ProjectingGrain<TState>(IPersistentState<TState> state, IR
 
     protected TState State => state.State;
 
-    /// <summary>The actor that held this grain's state under the old runtime.</summary>
-    protected abstract ActorId FormerActor { get; }
-
-    /// <summary>The state the former actor persisted, as this grain's state.</summary>
-    protected abstract TState Import(PersistedActorState persisted);
-
     /// <summary>The read-model rows of a state.</summary>
     protected abstract IReadOnlyList<object> RowsOf(TState current);
 
     /// <summary>The signal that tells every node's caches the state changed.</summary>
     protected abstract (string Topic, object Payload) SignalOf(TState current);
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (!state.RecordExists && await actors.ReadStateAsync(FormerActor, cancellationToken) is { } persisted)
-        {
-            state.State = Import(persisted);
-            await state.WriteStateAsync(cancellationToken);
-        }
-
-        await base.OnActivateAsync(cancellationToken);
-    }
 
     /// <summary>
     /// Whether a command leaves a document as it is. Compared as the stored JSON, not with record equality: the domain's

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Samverkan.Abstractions;
 using Samverkan.Abstractions.Organisation;
 using Samverkan.Actors;
@@ -32,13 +31,10 @@ public sealed class SchoolGrain(
     ReferenceData reference,
     ServiceClock clock,
     IReadModels readModels,
-    IActorSignals signals,
-    ActorMaintenance actors)
-    : ProjectingGrain<SchoolGrainState>(state, readModels, signals, actors), ISchoolGrain
+    IActorSignals signals)
+    : ProjectingGrain<SchoolGrainState>(state, readModels, signals), ISchoolGrain
 {
     private string Id => this.GetPrimaryKeyString();
-
-    protected override ActorId FormerActor => new(CoordinationActors.School, Id);
 
     public async Task<CommandResult> UpsertAsync(UpsertSchool command)
     {
@@ -93,13 +89,6 @@ public sealed class SchoolGrain(
     }
 
     public Task<School?> GetAsync() => Task.FromResult(State.School);
-
-    protected override SchoolGrainState Import(PersistedActorState persisted)
-    {
-        ArgumentNullException.ThrowIfNull(persisted);
-        var school = JsonDocument.Parse(persisted.Json).RootElement.GetProperty("school").Deserialize<School?>(CoordinationJson.Options);
-        return new SchoolGrainState { School = school, Version = 1, RecordedRulesVersion = school?.RuleOverrides?.Version.Number };
-    }
 
     protected override IReadOnlyList<object> RowsOf(SchoolGrainState current)
     {

@@ -9,20 +9,19 @@ using Samverkan.Domain.Cases;
 namespace Samverkan.Host.Retention;
 
 /// <summary>What one run culled, per record kind.</summary>
-public sealed record RetentionReport(bool Ran, int ClosedCases, int Concerns, int DeadLetters, int ProcessedMessages);
+public sealed record RetentionReport(bool Ran, int ClosedCases, int Concerns);
 
 /// <summary>
 /// One culling run: under a PostgreSQL advisory lock (one node at a time), it deletes what has been kept long enough.
 /// Records are aged on the host's clock (<see cref="TimeProvider"/>, as they were stamped); the runtime's rows on the
 /// database's clock, which stamped them.
-/// Records owned by actors (a closed case) are culled by their actor, which deletes its state, timers and read-model
-/// rows in one commit; the runtime's own leftovers (dead letters, processed requests) through <see cref="ActorMaintenance"/>.
+/// Records owned by actors (a closed case, a child's concerns) are culled by their grain, which deletes its state and
+/// timers in one write and then its read-model rows; the commands it remembers go with its state.
 /// Logs counts per kind, never ids.
 /// </summary>
 public sealed class RetentionJob(
     NpgsqlDataSource dataSource,
     IActorClient actors,
-    ActorMaintenance maintenance,
     IOptions<RetentionOptions> options,
     ServiceClock time,
     ILogger<RetentionJob> logger)
@@ -37,7 +36,7 @@ public sealed class RetentionJob(
         if (!await TryLockAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             RetentionLog.Skipped(logger);
-            return new RetentionReport(false, 0, 0, 0, 0);
+            return new RetentionReport(false, 0, 0);
         }
 
         try
@@ -46,17 +45,9 @@ public sealed class RetentionJob(
             var cases = await CullClosedCasesAsync(now.AddDays(-settings.ClosedCasesDays), settings.BatchSize, cancellationToken).ConfigureAwait(false);
             var concerns = await CullConcernsAsync(now.AddMonths(-settings.ConcernsWithoutInvestigationMonths), settings.BatchSize, cancellationToken)
                 .ConfigureAwait(false);
-            var deadLetters = await RepeatAsync(
-                () => maintenance.DeleteDeadLettersAsync(TimeSpan.FromDays(settings.DeadLettersDays), settings.BatchSize, cancellationToken),
-                settings.BatchSize).ConfigureAwait(false);
-            var requests = await RepeatAsync(
-                () => maintenance.DeleteProcessedRequestsAsync(TimeSpan.FromDays(settings.ProcessedMessagesDays), settings.BatchSize, cancellationToken),
-                settings.BatchSize).ConfigureAwait(false);
             RetentionLog.Culled(logger, cases, "closed cases", settings.ClosedCasesDays);
             RetentionLog.CulledMonths(logger, concerns, "concerns without investigation", settings.ConcernsWithoutInvestigationMonths);
-            RetentionLog.Culled(logger, deadLetters, "dead letters", settings.DeadLettersDays);
-            RetentionLog.Culled(logger, requests, "processed messages", settings.ProcessedMessagesDays);
-            return new RetentionReport(true, cases, concerns, deadLetters, requests);
+            return new RetentionReport(true, cases, concerns);
         }
         finally
         {
@@ -101,7 +92,6 @@ public sealed class RetentionJob(
                 }
             }
 
-            await maintenance.DeleteDeadLettersOfAsync(CoordinationActors.Case, done, cancellationToken).ConfigureAwait(false);
             culled += done.Count;
         }
 
@@ -171,19 +161,6 @@ public sealed class RetentionJob(
         }
 
         return ids;
-    }
-
-    private static async Task<int> RepeatAsync(Func<Task<int>> round, int batchSize)
-    {
-        var total = 0;
-        int count;
-        do
-        {
-            count = await round().ConfigureAwait(false);
-            total += count;
-        }
-        while (count == batchSize);
-        return total;
     }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

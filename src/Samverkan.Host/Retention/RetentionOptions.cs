@@ -32,14 +32,6 @@ public sealed class RetentionOptions
     [Range(1, 1200)]
     public int ConcernsWithoutInvestigationMonths { get; set; } = 6;
 
-    /// <summary>Dead letters (messages that kept failing, with their payload) are deleted this many days after they failed.</summary>
-    [Range(1, 3650)]
-    public int DeadLettersDays { get; set; } = 30;
-
-    /// <summary>Processed requests (deduplication keys and stored replies) are deleted this many days after they were made.</summary>
-    [Range(1, 3650)]
-    public int ProcessedMessagesDays { get; set; } = 14;
-
     /// <summary>Records culled per round trip; the job repeats until nothing more is due.</summary>
     [Range(1, 10000)]
     public int BatchSize { get; set; } = 500;

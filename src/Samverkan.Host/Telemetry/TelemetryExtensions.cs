@@ -20,7 +20,7 @@ public static class TelemetryExtensions
     /// meters (<c>Samverkan</c>, <c>Samverkan.*</c>), the ASP.NET Core, HttpClient, runtime and Npgsql
     /// instrumentations, and Orleans' meter and activity sources. Exported over OTLP only when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the other <c>OTEL_*</c> keys itself). Every span
-    /// passes <see cref="RedactionProcessor"/> before any exporter sees it.
+    /// passes <see cref="RedactionProcessor"/> and every log record <see cref="LogRedactionProcessor"/> before any exporter sees it.
     /// </summary>
     public static IHostApplicationBuilder AddSamverkanTelemetry(this IHostApplicationBuilder builder)
     {
@@ -72,6 +72,8 @@ public static class TelemetryExtensions
             .WithLogging(
                 logging =>
                 {
+                    // Before the exporter (added below), as for spans.
+                    logging.AddProcessor(new LogRedactionProcessor());
                     if (exportOtlp)
                     {
                         logging.AddOtlpExporter();

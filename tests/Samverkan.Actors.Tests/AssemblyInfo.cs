@@ -1,3 +1,0 @@
-using Samverkan.Testing;
-
-[assembly: AssemblyFixture(typeof(PostgresServerFixture))]
