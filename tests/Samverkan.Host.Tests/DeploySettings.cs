@@ -10,6 +10,7 @@ using Samverkan.Host.Api;
 using Samverkan.Host.Database;
 using Samverkan.Host.Demo;
 using Samverkan.Host.Errors;
+using Samverkan.Host.Hosting;
 using Samverkan.Host.Retention;
 using Samverkan.Host.Security;
 using Samverkan.Host.Silo;
@@ -33,6 +34,7 @@ internal static class DeploySettings
         [DatabaseOptions.SectionName] = typeof(DatabaseOptions),
         ["Samverkan:LocalPostgres"] = typeof(LocalPostgresOptions),
         [HttpLimitsOptions.SectionName] = typeof(HttpLimitsOptions),
+        [ProxyOptions.SectionName] = typeof(ProxyOptions),
         [SiloOptions.SectionName] = typeof(SiloOptions),
         [ActorRuntimeOptions.SectionName] = typeof(ActorRuntimeOptions),
         [IdentityOptions.SectionName] = typeof(IdentityOptions),

@@ -43,6 +43,12 @@ internal sealed class SamverkanHostFactory(
             {
                 endpoints.MapPost("/test/echo", (EchoRequest request) => TypedResults.Ok(request));
                 endpoints.MapGet("/test/throw", IResult () => throw new InvalidOperationException("Secret detail: Anna Andersson, 19120212-1212"));
+                endpoints.MapGet("/test/connection", (HttpContext context) => TypedResults.Ok(new
+                {
+                    context.Request.Scheme,
+                    RemoteIp = context.Connection.RemoteIpAddress?.ToString(),
+                    context.Request.IsHttps,
+                }));
                 endpoints.MapGet("/test/throw-json", IResult () => throw new JsonException("Stored state unreadable: Anna Andersson"));
                 endpoints.MapGet("/test/throw-unreachable", IResult () => throw new NpgsqlException(
                     "Failed to connect to 10.1.2.3:5432", new SocketException((int)SocketError.ConnectionRefused)));
