@@ -16,7 +16,7 @@ using Samverkan.Host.Webhooks;
 // `dotnet Samverkan.Host.dll migrate` applies the database migrations and exits (deployment jobs).
 var builder = WebApplication.CreateBuilder(MigrateCommand.HostArguments(args));
 
-builder.AddSamverkanDefaults();      // problem details, OpenAPI, graceful shutdown
+builder.AddSamverkanDefaults();      // problem details, forwarded headers (Samverkan:Proxy), OpenAPI, graceful shutdown
 builder.AddSamverkanTelemetry();     // OpenTelemetry traces, metrics and logs
 builder.AddSamverkanDatabase();      // NpgsqlDataSource, private PostgreSQL if unconfigured, migrations at start
 builder.AddSamverkanSecurity();      // tokens, session cookie, policies (authenticated by default), rate limits, audit log, child access
@@ -38,6 +38,7 @@ if (MigrateCommand.IsRequested(args))
 }
 
 app.UseSamverkanProblemDetails();
+app.UseSamverkanForwardedHeaders(); // the client's address and scheme from trusted proxies only, before rate limits and cookies
 app.UseSamverkanSecurity();         // authentication, rate limits, authorization; /signin, /signout, /api/v1/audit, /dev (Development)
 app.MapHealth();
 app.MapSamverkanOpenApi();         // /openapi/v1.json and the API reference page at /openapi/reference

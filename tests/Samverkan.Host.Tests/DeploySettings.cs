@@ -9,6 +9,7 @@ using Samverkan.Host.Api;
 using Samverkan.Host.Database;
 using Samverkan.Host.Demo;
 using Samverkan.Host.Errors;
+using Samverkan.Host.Hosting;
 using Samverkan.Host.Retention;
 using Samverkan.Host.Security;
 using Samverkan.Host.Silo;
@@ -32,6 +33,7 @@ internal static class DeploySettings
         [DatabaseOptions.SectionName] = typeof(DatabaseOptions),
         ["Samverkan:LocalPostgres"] = typeof(LocalPostgresOptions),
         [HttpLimitsOptions.SectionName] = typeof(HttpLimitsOptions),
+        [ProxyOptions.SectionName] = typeof(ProxyOptions),
         [SiloOptions.SectionName] = typeof(SiloOptions),
         [IdentityOptions.SectionName] = typeof(IdentityOptions),
         [SamverkanAuthenticationOptions.SectionName] = typeof(SamverkanAuthenticationOptions),

@@ -201,6 +201,22 @@ public sealed class HostTests(PostgresServerFixture postgres)
         problem.ToString().ShouldNotContain("Anna");
     }
 
+    /// <summary>Only a request body the binder cannot read is the client's 400: a JsonException of our own code is a bug.</summary>
+    [Fact]
+    public async Task JsonExceptionInServerCode_IsA500_NotTheClientsBadRequest()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/test/throw-json", Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        var problem = await ProblemJson.ReadAsync(response);
+        problem.GetProperty("status").GetInt32().ShouldBe(500);
+        problem.ToString().ShouldNotContain("Anna");
+    }
+
     [Fact]
     public async Task WrongShapeJson_Gets400ProblemDetails()
     {

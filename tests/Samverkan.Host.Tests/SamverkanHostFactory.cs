@@ -1,9 +1,11 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Samverkan.Postgres;
 
 namespace Samverkan.Host.Tests;
@@ -41,6 +43,15 @@ internal sealed class SamverkanHostFactory(
             {
                 endpoints.MapPost("/test/echo", (EchoRequest request) => TypedResults.Ok(request));
                 endpoints.MapGet("/test/throw", IResult () => throw new InvalidOperationException("Secret detail: Anna Andersson, 19120212-1212"));
+                endpoints.MapGet("/test/connection", (HttpContext context) => TypedResults.Ok(new
+                {
+                    context.Request.Scheme,
+                    RemoteIp = context.Connection.RemoteIpAddress?.ToString(),
+                    context.Request.IsHttps,
+                }));
+                endpoints.MapGet("/test/throw-json", IResult () => throw new JsonException("Stored state unreadable: Anna Andersson"));
+                endpoints.MapGet("/test/throw-unreachable", IResult () => throw new NpgsqlException(
+                    "Failed to connect to 10.1.2.3:5432", new SocketException((int)SocketError.ConnectionRefused)));
             });
         };
     }

@@ -29,7 +29,8 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
     internal static ProblemDetails? Describe(Exception exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType } bad => Problem(bad.StatusCode),
-        BadHttpRequestException { InnerException: JsonException } or JsonException => Problem(
+        // Only a body the binder could not read: a JsonException thrown by our own code or a grain is a bug (500), not the client's.
+        BadHttpRequestException { InnerException: JsonException } => Problem(
             StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON of the expected shape."),
         BadHttpRequestException bad => Problem(
             bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest,

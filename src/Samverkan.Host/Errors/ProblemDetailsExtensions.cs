@@ -11,7 +11,8 @@ public static class ProblemDetailsExtensions
 {
     /// <summary>
     /// RFC 9457 problem details for every error: unhandled exceptions (500, no exception text), bad requests
-    /// (malformed JSON 400, too large 413, wrong content type 415) and bare status codes. Each carries <c>traceId</c>.
+    /// (malformed JSON 400, too large 413, wrong content type 415), an unreachable database (503 with Retry-After) and
+    /// bare status codes. Each carries <c>traceId</c>.
     /// </summary>
     public static IHostApplicationBuilder AddSamverkanProblemDetails(this IHostApplicationBuilder builder)
     {
@@ -35,6 +36,7 @@ public static class ProblemDetailsExtensions
             context.ProblemDetails.Extensions.Remove("exception");
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
         // Binding failures throw BadHttpRequestException in every environment, so they reach the handler above.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

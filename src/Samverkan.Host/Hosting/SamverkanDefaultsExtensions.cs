@@ -8,11 +8,15 @@ namespace Samverkan.Host.Hosting;
 
 public static class SamverkanDefaultsExtensions
 {
-    /// <summary>What every Samverkan web node has: problem details for errors, the OpenAPI document, a graceful shutdown.</summary>
+    /// <summary>
+    /// What every Samverkan web node has: problem details for errors, forwarded headers from trusted proxies
+    /// (<c>Samverkan:Proxy</c>), the OpenAPI document, a graceful shutdown.
+    /// </summary>
     public static IHostApplicationBuilder AddSamverkanDefaults(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddSamverkanProblemDetails();
+        builder.AddSamverkanForwardedHeaders();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, context, _) =>
         {
             document.Info.Title = "Samverkan API";
