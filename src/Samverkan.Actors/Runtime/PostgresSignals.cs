@@ -35,6 +35,8 @@ public sealed partial class PostgresSignals : IActorSignals, IHostedService, IAs
     private readonly ConcurrentQueue<string> _outgoing = new();
     private readonly Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Never disposed: the host may stop this service after the container disposed it (WebApplicationFactory does), and
+    // a source without a timer holds nothing that needs disposing.
     private readonly CancellationTokenSource _stopping = new();
     private Subscription[] _subscriptions = [];
     private Task _loops = Task.CompletedTask;
@@ -119,17 +121,8 @@ public sealed partial class PostgresSignals : IActorSignals, IHostedService, IAs
         await _loops.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            _stopping.Dispose();
-        }
-    }
+    /// <summary>Stops the connections if the host did not (idempotent: the container may dispose it more than once).</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
