@@ -28,6 +28,8 @@ public static class ActorsExtensions
             new ActorGrainOptions(),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IActorClient>(sp => new GrainActorClient(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<ActorGrainServices>()));
+        // Deadlines that came due while no silo ran (a full stop, a restore) fire once a silo is active, not at a reminder's next hourly tick.
+        builder.Services.AddHostedService<OverdueTimerSweep>();
         builder.Services.AddActorRuntime(clock: sp => sp.GetRequiredService<ServiceClock>()).AddCoordination();
         builder.Services.AddHealthChecks().AddCheck<ActorNodeReadinessCheck>("actors", tags: [HealthTags.Ready]);
         return builder;
