@@ -14,6 +14,8 @@ public static class ActorsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddActorGrains(sp => sp.GetRequiredService<ServiceClock>(), CoordinationJson.Options).AddCoordination();
+        // Deadlines that came due while no silo ran (a full stop, a restore) fire once a silo is active, not at a reminder's next hourly tick.
+        builder.Services.AddHostedService<OverdueTimerSweep>();
         builder.Services.AddHealthChecks().AddCheck<SignalsReadinessCheck>("signals", tags: [HealthTags.Ready]);
         return builder;
     }
