@@ -287,7 +287,6 @@ public sealed class BackupDrillTests(ITestOutputHelper output)
 
             // Checks at the end of the day: a meeting's reminder is then an hour before it (the drill's short deadline).
             ["Samverkan__CaseWork__CheckTime"] = "23:59:59",
-            ["Samverkan__Actors__NodeName"] = name,
             ["Logging__LogLevel__Default"] = "Warning",
         });
         leftovers.Add("host", host.Id);
