@@ -36,6 +36,12 @@ public sealed partial class SchoolSyncScheduler(
                     pending = true;
                 }
 
+                // A removed source is forgotten: registered again under its id, it is scheduled again (its version restarts).
+                foreach (var gone in scheduled.Keys.Where(k => !pending && !names.Any(n => n.Name == k)).ToList())
+                {
+                    scheduled.Remove(gone);
+                }
+
                 foreach (var (name, revision) in names.Where(n => !scheduled.TryGetValue(n.Name, out var done) || done != n.Revision))
                 {
                     try

@@ -18,8 +18,12 @@ internal sealed class SchoolSyncHost : ApiTestHost
     private SchoolSyncHost(TestDatabase database, ManualTimeProvider time, Dictionary<string, string> settings, string numbersFile)
         : base(database, time, settings: settings) => _numbersFile = numbersFile;
 
-    /// <summary>Starts the host; with <paramref name="configured"/> false, without the configured source <see cref="SourceName"/> (sources come through the API only).</summary>
-    public static async Task<SchoolSyncHost> StartAsync(PostgresServerFixture postgres, Ss12000Double source, int maxAttempts = 6, bool configured = true)
+    /// <summary>
+    /// Starts the host; with <paramref name="configured"/> false, without the configured source <see cref="SourceName"/>
+    /// (sources come through the API only); <paramref name="configure"/> changes the settings (keys as in configuration).
+    /// </summary>
+    public static async Task<SchoolSyncHost> StartAsync(
+        PostgresServerFixture postgres, Ss12000Double source, int maxAttempts = 6, bool configured = true, Action<Dictionary<string, string>>? configure = null)
     {
         var numbersFile = Path.Combine(Path.GetTempPath(), $"samverkan-sync-numbers-{Guid.NewGuid():N}.txt");
         await File.WriteAllLinesAsync(numbersFile, SchoolData.TestNumbers, TestContext.Current.CancellationToken);
@@ -50,6 +54,7 @@ internal sealed class SchoolSyncHost : ApiTestHost
             }
         }
 
+        configure?.Invoke(settings);
         var database = await postgres.CreateDatabaseAsync();
         var host = new SchoolSyncHost(database, new ManualTimeProvider(SchoolData.Now), settings, numbersFile);
         _ = host.Server; // Start now: migrations, actor node, silo.

@@ -280,6 +280,51 @@ public sealed class SourceApiTests(PostgresServerFixture postgres)
         host.Logs.Lines.ShouldNotContain(l => l.Contains(password, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AConfiguredSource_WithAClientCertificateFile_IsPulledOverMutualTls_AndListedReadOnly()
+    {
+        using var server = Certificate("CN=127.0.0.1", server: true);
+        using var accepted = Certificate("CN=samverkan-kommun-1282", server: false);
+        await using var source = await Ss12000Double.StartAsync(server, accepted);
+        new SchoolData(source).Load();
+        const string password = "file-password-71c0";
+        var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"samverkan-ss12000-{Guid.NewGuid():N}.pfx");
+        await File.WriteAllBytesAsync(file, accepted.Export(X509ContentType.Pkcs12, password), Token);
+        try
+        {
+            const string prefix = "Samverkan:SchoolSync:Sources:0:";
+            await using var host = await SchoolSyncHost.StartAsync(postgres, source, configure: settings =>
+            {
+                settings.Remove(prefix + "TokenUrl");
+                settings.Remove(prefix + "ClientId");
+                settings.Remove(prefix + "ClientSecret");
+                settings[prefix + "ClientCertificatePath"] = file;
+                settings[prefix + "ClientCertificatePassword"] = password;
+            });
+            host.Services.GetRequiredService<Ss12000Transport>().ConfigureTls = tls =>
+                tls.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == server.Thumbprint;
+
+            var run = await host.SyncAsync();
+            run.Succeeded.ShouldBeTrue(run.Error);
+            run.Count("persons.applied").ShouldBe(SchoolData.Pupils.Count);
+            source.TokenRequests.ShouldBe(0);
+
+            using var client = host.Operator();
+            var listed = await client.GetStringAsync(Path(), Token);
+            listed.ShouldNotContain(password);
+            var configured = JsonDocument.Parse(listed).RootElement.EnumerateArray().Single();
+            configured.GetProperty("origin").GetString().ShouldBe("configuration");
+            configured.GetProperty("oauth").ValueKind.ShouldBe(JsonValueKind.Null);
+            configured.GetProperty("clientCertificate").GetProperty("thumbprint").GetString().ShouldBe(accepted.Thumbprint);
+            configured.GetProperty("state").GetProperty("items").GetProperty("persons.applied").GetInt32().ShouldBe(SchoolData.Pupils.Count);
+            host.Logs.Lines.ShouldNotContain(l => l.Contains(password, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string ifMatch, object? body)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
