@@ -54,9 +54,16 @@ public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, SchoolSyncS
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (await store.LastSuccessAsync(this.GetPrimaryKeyString(), cancellationToken).ConfigureAwait(true) is { } lastSuccess)
+        try
         {
-            SchoolSyncMetrics.Seen(this.GetPrimaryKeyString(), lastSuccess);
+            if (await store.LastSuccessAsync(this.GetPrimaryKeyString(), cancellationToken).ConfigureAwait(true) is { } lastSuccess)
+            {
+                SchoolSyncMetrics.Seen(this.GetPrimaryKeyString(), lastSuccess);
+            }
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            // Only the lag gauge's starting point: the next successful run sets it.
         }
     }
 
