@@ -91,7 +91,9 @@ public sealed partial class SchoolSyncEngine(
             Log.Failed(logger, source.Name, code, error!);
         }
 
-        return new SyncReport(source.Name, started, finished, code, error, items);
+        var report = new SyncReport(source.Name, started, finished, code, error, items);
+        SchoolSyncMetrics.Record(report);
+        return report;
     }
 
     private async Task OrganisationsAndDutiesAsync(Run run, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Samverkan.SchoolSync;
 
@@ -33,9 +32,17 @@ public interface ISchoolSyncGrain : IGrainWithStringKey
     /// <summary>Runs a sync now (after a run under way, if any) and answers what it did.</summary>
     [Alias("sync-now")]
     Task<SyncRunResult> SyncNowAsync();
+
+    /// <summary>Starts a run now unless one is under way, without waiting for it; answers whether it started one.</summary>
+    [Alias("request-sync")]
+    Task<bool> RequestSyncAsync();
+
+    /// <summary>Stops polling the source (it was removed): its reminder goes.</summary>
+    [Alias("unschedule")]
+    Task UnscheduleAsync();
 }
 
-public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, IOptionsMonitor<SchoolSyncOptions> options, ILogger<SchoolSyncGrain> logger)
+public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, SchoolSyncSources sources, SchoolSyncStore store, ILogger<SchoolSyncGrain> logger)
     : Grain, ISchoolSyncGrain, IRemindable
 {
     public const string Reminder = "school-sync";
@@ -45,9 +52,31 @@ public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, IOptionsMon
 
     private Task<SyncRunResult>? _running;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await store.LastSuccessAsync(this.GetPrimaryKeyString(), cancellationToken).ConfigureAwait(true) is { } lastSuccess)
+            {
+                SchoolSyncMetrics.Seen(this.GetPrimaryKeyString(), lastSuccess);
+            }
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            // Only the lag gauge's starting point: the next successful run sets it.
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        SchoolSyncMetrics.Forget(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
     public async Task ScheduleAsync()
     {
-        var source = Source();
+        var source = await SourceAsync().ConfigureAwait(true)
+            ?? throw new InvalidOperationException($"No SS 12000 source {this.GetPrimaryKeyString()} is configured or registered.");
         var period = source.PollInterval < MinimumPollInterval ? MinimumPollInterval : source.PollInterval;
         await this.RegisterOrUpdateReminder(Reminder, period, period).ConfigureAwait(true);
     }
@@ -60,6 +89,27 @@ public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, IOptionsMon
         }
 
         return await StartRun().ConfigureAwait(true);
+    }
+
+    public Task<bool> RequestSyncAsync()
+    {
+        if (_running is { IsCompleted: false })
+        {
+            return Task.FromResult(false);
+        }
+
+        _ = StartRun();
+        return Task.FromResult(true);
+    }
+
+    public async Task UnscheduleAsync()
+    {
+        if (await this.GetReminder(Reminder).ConfigureAwait(true) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder).ConfigureAwait(true);
+        }
+
+        SchoolSyncMetrics.Forget(this.GetPrimaryKeyString());
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
@@ -82,20 +132,23 @@ public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, IOptionsMon
 
     private async Task<SyncRunResult> RunAsync()
     {
-        SchoolSyncSource source;
+        SchoolSyncSource? source;
         try
         {
-            source = Source();
+            source = await SourceAsync().ConfigureAwait(true);
         }
-        catch (InvalidOperationException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // No longer configured: stop polling it.
-            Log.Unconfigured(logger, this.GetPrimaryKeyString());
-            if (await this.GetReminder(Reminder).ConfigureAwait(true) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder).ConfigureAwait(true);
-            }
+            // The registered source could not be read (the database is away, or its secret cannot be unprotected).
+            Log.RunFailed(logger, this.GetPrimaryKeyString(), exception.GetType().Name);
+            return new SyncRunResult(this.GetPrimaryKeyString(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "Error", exception.GetType().Name, []);
+        }
 
+        if (source is null)
+        {
+            // Neither configured nor registered any longer: stop polling it.
+            Log.Unconfigured(logger, this.GetPrimaryKeyString());
+            await UnscheduleAsync().ConfigureAwait(true);
             return new SyncRunResult(this.GetPrimaryKeyString(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "Unconfigured", "The source is not configured.", []);
         }
 
@@ -114,16 +167,12 @@ public sealed partial class SchoolSyncGrain(SchoolSyncEngine engine, IOptionsMon
         }
     }
 
-    private SchoolSyncSource Source()
-    {
-        var name = this.GetPrimaryKeyString();
-        return options.CurrentValue.Sources.FirstOrDefault(s => s.Name == name)
-            ?? throw new InvalidOperationException($"No SS 12000 source {name} is configured.");
-    }
+    /// <summary>The source as it is now (configuration, or the API's registration at its latest version).</summary>
+    private Task<SchoolSyncSource?> SourceAsync() => sources.FindAsync(this.GetPrimaryKeyString(), CancellationToken.None);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7120, Level = LogLevel.Warning, Message = "SS 12000 source {Source} is no longer configured; its reminder is removed.")]
+        [LoggerMessage(EventId = 7120, Level = LogLevel.Warning, Message = "SS 12000 source {Source} is no longer configured or registered; its reminder is removed.")]
         public static partial void Unconfigured(ILogger logger, string source);
 
         [LoggerMessage(EventId = 7121, Level = LogLevel.Error, Message = "SS 12000 source {Source}: the run failed ({Fault}).")]

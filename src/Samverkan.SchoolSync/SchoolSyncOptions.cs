@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Samverkan.SchoolSync;
 
@@ -26,6 +27,9 @@ public sealed class SchoolSyncOptions
 
     /// <summary>The timeout of one request to a source.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often each node looks for sources registered through the API that it has not scheduled yet.</summary>
+    public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One SS 12000 source: a school administration system of one school organiser.</summary>
@@ -48,16 +52,28 @@ public sealed class SchoolSyncSource
     [Required]
     public Uri? BaseUrl { get; set; }
 
-    /// <summary>The OAuth 2.0 token endpoint (client credentials grant).</summary>
-    [Required]
+    /// <summary>The OAuth 2.0 token endpoint (client credentials grant); none, no bearer token is sent (client certificate only).</summary>
     public Uri? TokenUrl { get; set; }
 
-    [Required]
     public string ClientId { get; set; } = "";
 
     /// <summary>The client secret: never logged or echoed (the type's <see cref="ToString"/> leaves it out).</summary>
-    [Required]
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>A client certificate for mutual TLS: a PKCS #12 (PFX) file, from configuration.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="ClientCertificatePath"/>, if any (never logged).</summary>
+    public string? ClientCertificatePassword { get; set; }
+
+    /// <summary>A client certificate for mutual TLS as PKCS #12 bytes without a password (a source registered through the API).</summary>
+    public byte[]? ClientCertificateData { get; set; }
+
+    /// <summary>Where the source is defined: <see cref="ConfigurationOrigin"/> or <see cref="ApiOrigin"/>.</summary>
+    public string Origin { get; set; } = ConfigurationOrigin;
+
+    /// <summary>The version of an API-registered source's settings (0 from configuration): cached tokens and TLS clients are per revision.</summary>
+    public int Revision { get; set; }
 
     /// <summary>The <c>scope</c> asked for in the token request, if the source wants one.</summary>
     public string? Scope { get; set; }
@@ -67,6 +83,29 @@ public sealed class SchoolSyncSource
 
     /// <summary>How often the runner pulls (an Orleans reminder: at least one minute).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public const string ConfigurationOrigin = "configuration";
+
+    public const string ApiOrigin = "api";
+
+    /// <summary>OAuth 2.0 client credentials are configured (a bearer token is sent).</summary>
+    public bool UsesOAuth => TokenUrl is not null;
+
+    public bool HasClientCertificate => ClientCertificateData is { Length: > 0 } || !string.IsNullOrEmpty(ClientCertificatePath);
+
+    /// <summary>The client certificate with its private key, or null.</summary>
+    public X509Certificate2? LoadClientCertificate() =>
+        ClientCertificateData is { Length: > 0 } data ? X509CertificateLoader.LoadPkcs12(data, null)
+        : !string.IsNullOrEmpty(ClientCertificatePath) ? X509CertificateLoader.LoadPkcs12FromFile(ClientCertificatePath, ClientCertificatePassword)
+        : null;
+
+    /// <summary>The source's settings are complete: ids, base URL, school units, and OAuth client credentials or a client certificate (or both).</summary>
+    public bool IsValid() =>
+        System.Text.RegularExpressions.Regex.IsMatch(Name, "^[a-z0-9][a-z0-9-]{0,62}$")
+        && SchoolSyncMapping.IsId(Municipality) && SchoolSyncMapping.IsId(Organisation)
+        && BaseUrl is { IsAbsoluteUri: true }
+        && (TokenUrl is null ? HasClientCertificate : TokenUrl.IsAbsoluteUri && ClientId.Length > 0 && ClientSecret.Length > 0)
+        && SchoolUnits.Count > 0 && SchoolUnits.All(SchoolSyncMapping.IsId);
 
     public override string ToString() => $"SS 12000 source {Name} ({Municipality}, {SchoolUnits.Count} school units)";
 }

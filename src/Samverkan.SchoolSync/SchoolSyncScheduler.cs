@@ -5,40 +5,64 @@ using Microsoft.Extensions.Options;
 namespace Samverkan.SchoolSync;
 
 /// <summary>
-/// On every node, once its silo is an active member: makes sure each configured source's grain has its reminder (the
-/// registration is idempotent; the reminder, and so the runner, is one per source in the cluster whichever node asks).
+/// On every node, once its silo is an active member: makes sure each source's grain has its reminder (the registration is
+/// idempotent; the reminder, and so the runner, is one per source in the cluster whichever node asks). Configured sources
+/// and those registered through the API alike; every <see cref="SchoolSyncOptions.RescanInterval"/> it looks again for
+/// registered sources it has not scheduled at their current version (the API schedules a new one at once as well).
 /// </summary>
 public sealed partial class SchoolSyncScheduler(
-    IGrainFactory grains, ISiloStatusOracle membership, IOptions<SchoolSyncOptions> options, ILogger<SchoolSyncScheduler> logger) : BackgroundService
+    IGrainFactory grains, ISiloStatusOracle membership, SchoolSyncSources sources, IOptions<SchoolSyncOptions> options, ILogger<SchoolSyncScheduler> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pending = options.Value.Sources.Select(s => s.Name).ToList();
-        while (pending.Count > 0 && !stoppingToken.IsCancellationRequested)
+        var scheduled = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var pending = false;
             if (membership.CurrentStatus == SiloStatus.Active)
             {
-                foreach (var source in pending.ToList())
+                List<(string Name, int Revision)> names;
+                try
+                {
+                    names = await sources.NamesAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    Log.NotYet(logger, "*", exception.GetType().Name);
+                    names = [];
+                    pending = true;
+                }
+
+                // A removed source is forgotten: registered again under its id, it is scheduled again (its version restarts).
+                foreach (var gone in scheduled.Keys.Where(k => !pending && !names.Any(n => n.Name == k)).ToList())
+                {
+                    scheduled.Remove(gone);
+                }
+
+                foreach (var (name, revision) in names.Where(n => !scheduled.TryGetValue(n.Name, out var done) || done != n.Revision))
                 {
                     try
                     {
-                        await grains.GetGrain<ISchoolSyncGrain>(source).ScheduleAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
-                        pending.Remove(source);
-                        Log.Scheduled(logger, source);
+                        await grains.GetGrain<ISchoolSyncGrain>(name).ScheduleAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
+                        scheduled[name] = revision;
+                        Log.Scheduled(logger, name);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
-                        Log.NotYet(logger, source, exception.GetType().Name);
+                        pending = true;
+                        Log.NotYet(logger, name, exception.GetType().Name);
                     }
                 }
             }
-
-            if (pending.Count > 0)
+            else
             {
-                await Task.Delay(Poll, stoppingToken).ConfigureAwait(false);
+                pending = true;
             }
+
+            await Task.Delay(pending ? Poll : options.Value.RescanInterval, stoppingToken).ConfigureAwait(false);
         }
     }
 

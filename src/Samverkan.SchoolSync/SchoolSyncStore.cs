@@ -222,6 +222,7 @@ public sealed class SchoolSyncStore(NpgsqlDataSource database)
                 last_success = case when $3::text is null then $2 else last_success end,
                 last_error = case when $3::text is null then null else $3 || ': ' || $4 end,
                 last_error_at = case when $3::text is null then null else $2 end,
+                last_finished = $2, backoff_until = null,
                 items = $5::jsonb
              where source = $1
             """);
@@ -230,6 +231,22 @@ public sealed class SchoolSyncStore(NpgsqlDataSource database)
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)errorCode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)errorMessage ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(items, Json) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DateTimeOffset?> LastSuccessAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("select last_success from school_sync_state where source = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = source });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime value ? new DateTimeOffset(value, TimeSpan.Zero) : null;
+    }
+
+    /// <summary>A request of the run under way waits until <paramref name="until"/> (429, 5xx or no answer) before it is tried again.</summary>
+    public async Task BackingOffAsync(string source, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("update school_sync_state set backoff_until = $2 where source = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = source });
+        command.Parameters.Add(new NpgsqlParameter { Value = until.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -18,7 +18,12 @@ internal sealed class SchoolSyncHost : ApiTestHost
     private SchoolSyncHost(TestDatabase database, ManualTimeProvider time, Dictionary<string, string> settings, string numbersFile)
         : base(database, time, settings: settings) => _numbersFile = numbersFile;
 
-    public static async Task<SchoolSyncHost> StartAsync(PostgresServerFixture postgres, Ss12000Double source, int maxAttempts = 6)
+    /// <summary>
+    /// Starts the host; with <paramref name="configured"/> false, without the configured source <see cref="SourceName"/>
+    /// (sources come through the API only); <paramref name="configure"/> changes the settings (keys as in configuration).
+    /// </summary>
+    public static async Task<SchoolSyncHost> StartAsync(
+        PostgresServerFixture postgres, Ss12000Double source, int maxAttempts = 6, bool configured = true, Action<Dictionary<string, string>>? configure = null)
     {
         var numbersFile = Path.Combine(Path.GetTempPath(), $"samverkan-sync-numbers-{Guid.NewGuid():N}.txt");
         await File.WriteAllLinesAsync(numbersFile, SchoolData.TestNumbers, TestContext.Current.CancellationToken);
@@ -41,6 +46,15 @@ internal sealed class SchoolSyncHost : ApiTestHost
             [prefix + "SchoolUnits:1"] = SchoolData.Ekskolan,
             [prefix + "PollInterval"] = "01:00:00",
         };
+        if (!configured)
+        {
+            foreach (var key in settings.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                settings.Remove(key);
+            }
+        }
+
+        configure?.Invoke(settings);
         var database = await postgres.CreateDatabaseAsync();
         var host = new SchoolSyncHost(database, new ManualTimeProvider(SchoolData.Now), settings, numbersFile);
         _ = host.Server; // Start now: migrations, actor node, silo.
@@ -60,6 +74,10 @@ internal sealed class SchoolSyncHost : ApiTestHost
         base.ConfigureWebHost(builder);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
     }
+
+    /// <summary>A client of an IT operator (role Operator) of <paramref name="municipality"/>.</summary>
+    public HttpClient Operator(string municipality = SchoolData.Municipality) =>
+        ClientWithToken(Tokens.Person("olof.drift-" + municipality, "org-" + municipality + "-kommun", municipality, "School", "Operator"));
 
     public Task<SyncRunResult> SyncAsync() => Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolSyncGrain>(SourceName).SyncNowAsync();
 

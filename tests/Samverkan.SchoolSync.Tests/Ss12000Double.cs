@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using Samverkan.Testing;
 
@@ -35,12 +37,19 @@ public sealed class Ss12000Double : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _tokens = new(StringComparer.Ordinal);
     private readonly List<Fault> _faults = [];
 
-    private Ss12000Double(WebApplication app, int port)
+    private readonly string? _clientThumbprint;
+
+    private Ss12000Double(WebApplication app, int port, string? clientThumbprint)
     {
         _app = app;
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/ss12000/v2.1/");
-        TokenUrl = new Uri($"http://127.0.0.1:{port}/oauth2/token");
+        _clientThumbprint = clientThumbprint;
+        var scheme = clientThumbprint is null ? "http" : "https";
+        BaseUrl = new Uri($"{scheme}://127.0.0.1:{port}/ss12000/v2.1/");
+        TokenUrl = new Uri($"{scheme}://127.0.0.1:{port}/oauth2/token");
     }
+
+    /// <summary>Requests refused in the TLS handshake or without the client certificate (mutual TLS).</summary>
+    public int CertificateRefusals { get; private set; }
 
     public Uri BaseUrl { get; }
 
@@ -55,14 +64,40 @@ public sealed class Ss12000Double : IAsyncDisposable
     /// <summary>Faulty answers given (503/429).</summary>
     public int FaultsServed { get; private set; }
 
-    public static async Task<Ss12000Double> StartAsync()
+    /// <summary>
+    /// Starts the double: plain HTTP with bearer tokens, or, with <paramref name="serverCertificate"/>, HTTPS that requires
+    /// the client certificate <paramref name="clientCertificate"/> (Kestrel <see cref="ClientCertificateMode.RequireCertificate"/>)
+    /// and takes that certificate as the client's authentication (no token needed).
+    /// </summary>
+    public static async Task<Ss12000Double> StartAsync(X509Certificate2? serverCertificate = null, X509Certificate2? clientCertificate = null)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        Ss12000Double? created = null;
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (serverCertificate is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = serverCertificate;
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (certificate, _, _) =>
+                    {
+                        var valid = certificate.Thumbprint == clientCertificate?.Thumbprint;
+                        if (!valid && created is not null)
+                        {
+                            created.CertificateRefusals++;
+                        }
+
+                        return valid;
+                    };
+                });
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var double_ = new Ss12000Double(app, port);
+        var double_ = created = new Ss12000Double(app, port, serverCertificate is null ? null : clientCertificate?.Thumbprint);
         app.MapPost("/oauth2/token", (Delegate)double_.TokenAsync);
         app.MapGet("/ss12000/v2.1/calendarEvents/{id}", (string id, HttpContext http) => double_.CalendarEvent(id, http));
         app.MapGet("/ss12000/v2.1/deletedEntities", double_.Deleted);
@@ -182,6 +217,7 @@ public sealed class Ss12000Double : IAsyncDisposable
     }
 
     private bool Authorised(HttpContext http) =>
+        (_clientThumbprint is not null && http.Connection.ClientCertificate?.Thumbprint == _clientThumbprint) ||
         http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) && _tokens.ContainsKey(header[7..]);
 
     private IResult List(string endpoint, HttpContext http)

@@ -85,6 +85,9 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
     /// <summary>Another municipality's school system, staff member and administrator: none of them writes here.</summary>
     private static readonly string[] ForeignWriters = ["other-feed", "other-municipality", "other-admin"];
 
+    /// <summary>The SS 12000 source the operator's rows register, read, change, sync and remove.</summary>
+    private const string MatrixSource = "matrix-source";
+
     /// <summary>The writes that name a child in the body, not the path: each also with a child the caller has no relation to.</summary>
     private static readonly string[] ChildInBody = ["POST /api/v1/absences", "POST /api/v1/absences/batch", "POST /api/v1/concerns", "POST /api/v1/children", "POST /api/v1/roster/batch"];
 
@@ -108,6 +111,8 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         ["feed"] = new("skolsystem", LiveWorld.SchoolOrg, LiveWorld.Municipality, "School", [], "12", Host.Security.SamverkanClaims.IngestScope),
         ["other-feed"] = new("skolsystem-0180", "org-0180-skola", "0180", "School", [], "01", Host.Security.SamverkanClaims.IngestScope),
         ["other-admin"] = new("oskar", "org-0180-skola", "0180", "School", ["Administrator"], "01"),
+        ["operator"] = new("olof", "org-1280-kommun", LiveWorld.Municipality, "School", [Host.Security.SamverkanClaims.OperatorRole], "12"),
+        ["other-operator"] = new("otto", "org-0180-kommun", "0180", "School", [Host.Security.SamverkanClaims.OperatorRole], "01"),
     };
 
     /// <summary>
@@ -235,6 +240,15 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
             },
             participants = new[] { "karin", "hanna" },
         },
+        _ when path.Contains("/school-sync/sources", StringComparison.Ordinal) => new
+        {
+            id = MatrixSource,
+            organisation = LiveWorld.SchoolOrg,
+            baseUrl = "http://127.0.0.1:9/ss12000/v2.1/",
+            oauth = new { tokenUrl = "http://127.0.0.1:9/oauth2/token", clientId = "matrix", clientSecret = "matrix-secret" },
+            schoolUnits = new[] { "matrix-unit" },
+            pollInterval = "01:00:00",
+        },
         _ when path.Contains("/webhooks/", StringComparison.Ordinal) =>
             new { url = "http://127.0.0.1:9/matrix-hook", secret = new string('s', 40), enabled = false },
         _ when path.EndsWith("/consents", StringComparison.Ordinal) => ConsentBody(Guid.NewGuid().ToString("N")),
@@ -313,6 +327,7 @@ public sealed class LiveMatrixTests(LiveMatrixFixture world) : IClassFixture<Liv
         .Replace("{actionId}", world.Objects["action"], StringComparison.Ordinal)
         .Replace("{meetingId}", world.Objects["meeting"], StringComparison.Ordinal)
         .Replace("{organisation}", LiveWorld.SchoolOrg, StringComparison.Ordinal)
+        .Replace("/sources/{id}", "/sources/" + MatrixSource, StringComparison.Ordinal)
         .Replace("{id}", LiveMatrixFixture.Webhook, StringComparison.Ordinal)
         .Replace("{concern}", "matrix-concern", StringComparison.Ordinal)
         .Replace("{code}", LiveWorld.Municipality, StringComparison.Ordinal)

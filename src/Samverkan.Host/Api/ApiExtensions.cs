@@ -37,6 +37,7 @@ public static class ApiExtensions
         Alerts.CaseAlertsApi.MapCaseAlertsApi(app);
         Webhooks.WebhookApi.MapWebhookApi(app);
         Statistics.StatisticsApi.MapStatisticsApi(app);
+        SchoolSync.SchoolSyncApi.MapSchoolSyncApi(app);
         return app;
     }
 

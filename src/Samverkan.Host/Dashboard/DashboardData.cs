@@ -77,7 +77,7 @@ public sealed class DashboardData(
 
         var teams = await CaseApi.CallerTeamsAsync(database, caller.Staff, cancellationToken).ConfigureAwait(false);
         var name = state.User.FindFirst("name")?.Value ?? caller.Staff.Value;
-        _user = new DashboardUser(caller, teams, name, Statistics.StatisticsScope.MaySee(state.User, caller));
+        _user = new DashboardUser(caller, teams, name, Statistics.StatisticsScope.MaySee(state.User, caller), state.User.HasRole(SamverkanClaims.OperatorRole));
         return _user;
     }
 

@@ -9,9 +9,10 @@ namespace Samverkan.Host.Dashboard;
 
 /// <summary>
 /// The signed-in person of a dashboard circuit: the caller from the session, their teams and display name, and whether they
-/// see the statistics page (<c>/statistics</c>: a coordinator or the region's coordinator).
+/// see the statistics page (<c>/statistics</c>: a coordinator or the region's coordinator), and whether they are an IT
+/// operator (role <c>Operator</c>: the SS 12000 sources page, <c>/school-sync</c>).
 /// </summary>
-public sealed record DashboardUser(Caller Caller, ImmutableArray<string> Teams, string DisplayName, bool SeesStatistics = false)
+public sealed record DashboardUser(Caller Caller, ImmutableArray<string> Teams, string DisplayName, bool SeesStatistics = false, bool IsOperator = false)
 {
     /// <summary>The region's coordinator without a municipality's coordinator role: their overview is the statistics.</summary>
     public bool RegionalOnly => SeesStatistics && !Caller.IsCoordinator;

@@ -14,7 +14,8 @@ namespace Samverkan.SchoolSync.Ss12000;
 /// specification requires), bearer tokens from <see cref="Ss12000TokenCache"/>. A 429 or 5xx (or no answer) is
 /// retried after <c>Retry-After</c> or a bounded exponential backoff; a page that does not parse is refused whole.
 /// </summary>
-public sealed partial class Ss12000Client(HttpClient http, Ss12000TokenCache tokens, IOptions<SchoolSyncOptions> options, ILogger<Ss12000Client> logger)
+public sealed partial class Ss12000Client(
+    HttpClient http, Ss12000TokenCache tokens, Ss12000Transport transport, SchoolSyncStore store, IOptions<SchoolSyncOptions> options, ILogger<Ss12000Client> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -73,11 +74,15 @@ public sealed partial class Ss12000Client(HttpClient http, Ss12000TokenCache tok
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(source, cancellationToken).ConfigureAwait(false));
+                if (source.UsesOAuth)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(source, cancellationToken).ConfigureAwait(false));
+                }
+
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(settings.RequestTimeout);
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                using var response = await transport.For(source, http).SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
@@ -93,9 +98,9 @@ public sealed partial class Ss12000Client(HttpClient http, Ss12000TokenCache tok
                     }
                 }
 
-                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
+                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1 && source.UsesOAuth)
                 {
-                    tokens.Invalidate(source.Name);
+                    tokens.Invalidate(source);
                     fault = "401";
                 }
                 else if (status is 429 or >= 500)
@@ -128,6 +133,7 @@ public sealed partial class Ss12000Client(HttpClient http, Ss12000TokenCache tok
 
             var wait = Backoff(attempt, retryAfter, settings);
             Log.Retrying(logger, source.Name, Endpoint(path), fault, attempt, wait);
+            await store.BackingOffAsync(source.Name, DateTimeOffset.UtcNow + wait, cancellationToken).ConfigureAwait(false);
             await Delay(wait, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -10,7 +10,7 @@ namespace Samverkan.SchoolSync.Ss12000;
 /// OAuth 2.0 client credentials (RFC 6749 §4.4) per source: the access token is asked for with HTTP Basic client
 /// authentication and cached until shortly before it expires. The secret and the token are never logged.
 /// </summary>
-public sealed class Ss12000TokenCache(IHttpClientFactory clients, TimeProvider time) : IDisposable
+public sealed class Ss12000TokenCache(IHttpClientFactory clients, Ss12000Transport transport, TimeProvider time) : IDisposable
 {
     /// <summary>A token is renewed this long before its <c>expires_in</c> runs out.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
@@ -24,7 +24,8 @@ public sealed class Ss12000TokenCache(IHttpClientFactory clients, TimeProvider t
     public async Task<string> GetAsync(SchoolSyncSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (_tokens.TryGetValue(source.Name, out var cached) && cached.RenewAt > time.GetUtcNow())
+        var key = Key(source);
+        if (_tokens.TryGetValue(key, out var cached) && cached.RenewAt > time.GetUtcNow())
         {
             return cached.Token;
         }
@@ -32,13 +33,13 @@ public sealed class Ss12000TokenCache(IHttpClientFactory clients, TimeProvider t
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_tokens.TryGetValue(source.Name, out cached) && cached.RenewAt > time.GetUtcNow())
+            if (_tokens.TryGetValue(key, out cached) && cached.RenewAt > time.GetUtcNow())
             {
                 return cached.Token;
             }
 
             var token = await RequestAsync(source, cancellationToken).ConfigureAwait(false);
-            _tokens[source.Name] = token;
+            _tokens[key] = token;
             return token.Token;
         }
         finally
@@ -50,7 +51,10 @@ public sealed class Ss12000TokenCache(IHttpClientFactory clients, TimeProvider t
     public void Dispose() => _gate.Dispose();
 
     /// <summary>Forgets the source's token (after a 401), so the next request asks for a new one.</summary>
-    public void Invalidate(string source) => _tokens.TryRemove(source, out _);
+    public void Invalidate(SchoolSyncSource source) => _tokens.TryRemove(Key(source), out _);
+
+    /// <summary>Per source and revision: changed credentials ask for a new token.</summary>
+    private static string Key(SchoolSyncSource source) => source.Name + "/" + source.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<(string Token, DateTimeOffset RenewAt)> RequestAsync(SchoolSyncSource source, CancellationToken cancellationToken)
     {
@@ -66,7 +70,7 @@ public sealed class Ss12000TokenCache(IHttpClientFactory clients, TimeProvider t
         HttpResponseMessage response;
         try
         {
-            response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await transport.For(source, clients.CreateClient(HttpClientName)).SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException exception)
         {
