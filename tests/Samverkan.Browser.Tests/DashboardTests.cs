@@ -96,7 +96,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         var timeline = counsellorPage.GetByTestId("timeline");
         var severity = (await host.TextAsync("select severity from coord_cases where case_id = $1", caseId))!;
         await Assertions.Expect(timeline).ToContainTextAsync(
-            $"Samverkansärende öppnat: {DashboardText.Sv.Kind(kind)}, angelägenhet {DashboardText.Sv.Severity(severity).ToLowerInvariant()}, enligt regeln ");
+            $"Samverkansärende öppnat: {DashboardText.Sv.Kind(kind)}, angelägenhet {DashboardText.Sv.Severity(severity).ToLowerInvariant()}, enligt ");
         await Assertions.Expect(timeline).ToContainTextAsync($"Kvittera senast {DashboardText.Sv.DateTime(due)}.");
         var said = (await timeline.TextContentAsync())!;
         said.ShouldNotContain("Opened (");

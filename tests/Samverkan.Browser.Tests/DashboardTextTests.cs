@@ -74,6 +74,11 @@ public sealed class DashboardTextTests
             .ShouldBe("Samverkansärende öppnat: Frånvaro, angelägenhet normal, enligt regeln hög total frånvaro. Kvittera senast 7 dec. 2026 23:15.");
         TimelineWording.Describe(DashboardText.En, entry, TimelineNames.Ids)
             .ShouldBe("Joint case opened: Absence, severity normal, by the rule high total absence. Acknowledge by 7 Dec 2026 23:15.");
+
+        var two = entry.With((TimelineFacts.Kind, "AbsenceFollowUp"), (TimelineFacts.Severity, "High"), (TimelineFacts.Rules, "absence-total-share,absence-consecutive-days"),
+            (TimelineFacts.Due, "2026-06-07T22:15:31.0000000+00:00"));
+        TimelineWording.Describe(DashboardText.Sv, two, TimelineNames.Ids)
+            .ShouldBe("Samverkansärende öppnat: Frånvaro, angelägenhet hög, enligt reglerna hög total frånvaro och sammanhängande frånvarodagar. Kvittera senast 8 juni 2026 00:15.");
     }
 
     [Fact]

@@ -216,13 +216,15 @@ public sealed class DashboardText
         ["case.reference"] = ("Ärendenummer", "Case reference"),
 
         // Timeline entries, worded from their facts (TimelineWording).
-        ["tl.opened"] = ("Samverkansärende öppnat: {0}, angelägenhet {1}, enligt regeln {2}. Kvittera senast {3}.",
-            "Joint case opened: {0}, severity {1}, by the rule {2}. Acknowledge by {3}."),
+        ["tl.opened"] = ("Samverkansärende öppnat: {0}, angelägenhet {1}, enligt {2}. Kvittera senast {3}.",
+            "Joint case opened: {0}, severity {1}, by {2}. Acknowledge by {3}."),
+        ["tl.rule.one"] = ("regeln {0}", "the rule {0}"),
+        ["tl.rule.many"] = ("reglerna {0} och {1}", "the rules {0} and {1}"),
         ["tl.ssexcluded.nobasis"] = ("Socialtjänsten är inte med: ingen orosanmälan, bevakning eller giltigt samtycke ger stöd för att dela uppgifter med socialtjänsten.",
             "Social services are not included: no report of concern, watch or valid consent allows sharing with social services."),
         ["tl.ssexcluded.nocontact"] = ("Socialtjänsten är inte med: det finns rättslig grund, men skolan har ingen kontaktperson på socialtjänsten.",
             "Social services are not included: a legal basis exists, but the school has no social-services contact person."),
-        ["tl.evidence"] = ("Nytt underlag enligt regeln {0}.", "New evidence by the rule {0}."),
+        ["tl.evidence"] = ("Nytt underlag enligt {0}.", "New evidence by {0}."),
         ["tl.severity"] = ("Angelägenheten höjdes från {0} till {1}.", "Severity raised from {0} to {1}."),
         ["tl.participant"] = ("{0} deltar som {1}.", "{0} joined as {1}."),
         ["tl.participant.basis"] = ("{0} deltar som {1} med stöd av {2}.", "{0} joined as {1} on the basis of {2}."),

@@ -44,7 +44,17 @@ public static class TimelineWording
             DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var on) ? text.Date(on) : value ?? "–";
         string Action(string? id) => id is null ? "–" : names.Action(id) is { } what ? Quote(text, what) : id;
         string Meeting(string? id) => id is not null && names.Meeting(id) is { } at ? text.DateTime(at) : "–";
-        string Rules(string? ids) => ids is null ? "–" : string.Join(", ", ids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(text.Rule));
+        string Rules(string? ids)
+        {
+            var rules = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(text.Rule).ToArray();
+            return rules.Length switch
+            {
+                0 => "–",
+                1 => text.Format("tl.rule.one", rules[0]),
+                _ => text.Format("tl.rule.many", string.Join(", ", rules[..^1]), rules[^1]),
+            };
+        }
+
         string Roles(string? roles) => roles is null ? "–" : string.Join(", ", roles.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(text.CaseRole));
         bool Late() => string.Equals(Fact(TimelineFacts.Late), "true", StringComparison.Ordinal);
 
