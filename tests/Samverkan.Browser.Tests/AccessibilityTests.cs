@@ -75,6 +75,17 @@ public sealed class AccessibilityTests(PostgresServerFixture postgres, BrowserFi
         await Assertions.Expect(page.GetByTestId("acknowledgement")).ToContainTextAsync("Kvitterat av", new() { Timeout = 20_000 });
         await Axe.AssertNoSeriousViolationsAsync(page, "case page, acknowledged");
 
+        // The same case in English: the timeline is worded in English too, dates in the English style.
+        await page.GetByRole(AriaRole.Button, new() { Name = "In English" }).ClickAsync();
+        var timeline = page.GetByTestId("timeline");
+        await Assertions.Expect(timeline).ToContainTextAsync("Joint case opened: ", new() { Timeout = 20_000 });
+        await Assertions.Expect(timeline).ToContainTextAsync("The case was acknowledged");
+        (await timeline.TextContentAsync())!.ShouldNotContain("Samverkansärende");
+        (await page.Locator("html").GetAttributeAsync("lang")).ShouldBe("en");
+        await Axe.AssertNoSeriousViolationsAsync(page, "case page in English");
+        await page.GetByRole(AriaRole.Button, new() { Name = "På svenska" }).ClickAsync();
+        await Assertions.Expect(timeline).ToContainTextAsync("Ärendet kvitterades", new() { Timeout = 20_000 });
+
         // A case that does not exist (or may not be seen).
         await page.GotoAsync($"{host.BaseUrl}/cases/no-such-case");
         await Assertions.Expect(page.Locator("main [role='alert']")).ToBeVisibleAsync(Visible);
