@@ -72,9 +72,15 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         // The card says which case, school and child it is about, and by when the case's acknowledgement is expected.
         var facts = alert.GetByTestId("alert-facts");
         var kind = (await host.TextAsync("select kind from coord_cases where case_id = $1", caseId))!;
-        await Assertions.Expect(facts).ToContainTextAsync(DashboardText.Sv.Kind(kind) + ", Södraskolan", new() { Timeout = 20_000 });
+        await Assertions.Expect(alert.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Nytt samverkansärende");
+        await Assertions.Expect(alert.GetByTestId("alert-case")).ToHaveTextAsync(DashboardText.Sv.Kind(kind) + " " + CaseReference.Of(caseId), new() { Timeout = 20_000 });
+        await Assertions.Expect(alert.GetByTestId("alert-school")).ToHaveTextAsync("Södraskolan");
         await Assertions.Expect(facts).ToContainTextAsync(pupil[..10]);
-        await Assertions.Expect(alert.GetByTestId("alert-reply-by")).ToBeVisibleAsync(Visible);
+        (await facts.TextContentAsync())!.ShouldNotContain(caseId);
+        var due = DateTimeOffset.Parse(
+            (await host.TextAsync("select to_char(ack_due_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') from coord_cases where case_id = $1", caseId))!,
+            System.Globalization.CultureInfo.InvariantCulture);
+        await Assertions.Expect(alert.GetByTestId("alert-reply-by")).ToHaveTextAsync(DashboardText.Sv.DateTime(due));
         var socialRow = socialPage.Locator($"tr[data-case='{caseId}']");
         await Assertions.Expect(socialRow.Locator("[data-status]")).ToHaveTextAsync("Nytt", new() { Timeout = 20_000 });
         await Screenshots.SaveAsync(counsellorPage, "school-team-overview");
@@ -85,6 +91,18 @@ public sealed class DashboardTests(PostgresServerFixture postgres, BrowserFixtur
         await Assertions.Expect(counsellorPage.GetByTestId("acknowledge")).ToBeVisibleAsync(Visible);
         await Assertions.Expect(counsellorPage.GetByTestId("absence-chart").Locator("svg rect").First).ToBeVisibleAsync(Visible);
         await Screenshots.SaveAsync(counsellorPage, "case-page");
+
+        // The timeline speaks Swedish: worded from the entry's facts, not the domain's English text.
+        var timeline = counsellorPage.GetByTestId("timeline");
+        var severity = (await host.TextAsync("select severity from coord_cases where case_id = $1", caseId))!;
+        await Assertions.Expect(timeline).ToContainTextAsync(
+            $"Samverkansärende öppnat: {DashboardText.Sv.Kind(kind)}, angelägenhet {DashboardText.Sv.Severity(severity).ToLowerInvariant()}, enligt ");
+        await Assertions.Expect(timeline).ToContainTextAsync($"Kvittera senast {DashboardText.Sv.DateTime(due)}.");
+        var said = (await timeline.TextContentAsync())!;
+        said.ShouldNotContain("Opened (");
+        said.ShouldNotContain("absence-");
+        said.ShouldNotContain("watch-signal");
+        await Assertions.Expect(counsellorPage.GetByTestId("case-reference")).ToHaveTextAsync(CaseReference.Of(caseId));
         var socialCase = await social.NewPageAsync();
         await socialCase.GotoAsync($"{host.BaseUrl}/cases/{Uri.EscapeDataString(caseId)}");
         await Assertions.Expect(socialCase.GetByTestId("acknowledgement")).ToContainTextAsync("Ännu inte kvitterat", new() { Timeout = 20_000 });

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Samverkan.Testing;
@@ -197,61 +196,13 @@ internal sealed class OidcProvider : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// <c>npm ci</c> in the output folder's <c>oidc/</c>, once per run; skipped when a stamp says the installed packages
-    /// are those of this <c>package-lock.json</c> (offline, from npm's cache, when it has them).
-    /// </summary>
+    /// <summary>The provider's packages (<see cref="NpmFolder"/>), installed once per run.</summary>
     private static async Task<string> InstallAsync()
     {
-        var directory = Path.Combine(AppContext.BaseDirectory, "oidc");
         await InstallLock.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
-            if (_installed is not null)
-            {
-                return _installed;
-            }
-
-            var lockHash = Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(directory, "package-lock.json"))));
-            var stamp = Path.Combine(directory, "node_modules", ".samverkan-lock-sha256");
-            if (!File.Exists(stamp) || await File.ReadAllTextAsync(stamp) != lockHash)
-            {
-                var startInfo = new ProcessStartInfo("npm")
-                {
-                    UseShellExecute = false,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    WorkingDirectory = directory,
-                };
-                foreach (var argument in new[] { "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error" })
-                {
-                    startInfo.ArgumentList.Add(argument);
-                }
-
-                using var npm = Process.Start(startInfo) ?? throw new InvalidOperationException("npm could not be started: install Debian's nodejs and npm (scripts/test.sh does it).");
-                var output = npm.StandardOutput.ReadToEndAsync();
-                var errors = npm.StandardError.ReadToEndAsync();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-                try
-                {
-                    await npm.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    npm.Kill(entireProcessTree: true);
-                    throw new InvalidOperationException("npm ci took longer than 5 minutes.");
-                }
-
-                if (npm.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"npm ci failed ({npm.ExitCode}): {await output}{await errors}");
-                }
-
-                await File.WriteAllTextAsync(stamp, lockHash);
-            }
-
-            _installed = directory;
-            return directory;
+            return _installed ??= await NpmFolder.InstallAsync("oidc");
         }
         finally
         {

@@ -20,7 +20,8 @@ public static class CaseAlertTimeline
         }
 
         var to = escalatedTo.IsDefaultOrEmpty ? "no one (no manager or second contact person is known)" : string.Join(", ", escalatedTo.Select(s => s.Value));
-        var entry = new TimelineEntry(now, TimelineEntryKind.AcknowledgementOverdue, notAcknowledgedBy, $"An alert to {notAcknowledgedBy.Value} was not acknowledged in time; escalated to {to}.");
+        var entry = new TimelineEntry(now, TimelineEntryKind.AcknowledgementOverdue, notAcknowledgedBy, $"An alert to {notAcknowledgedBy.Value} was not acknowledged in time; escalated to {to}.")
+            .With((TimelineFacts.Staff, notAcknowledgedBy.Value), (TimelineFacts.To, escalatedTo.IsDefaultOrEmpty ? null : string.Join(",", escalatedTo.Select(s => s.Value))));
         return new CaseDecision { NewState = state with { Timeline = state.Timeline.Add(entry) } };
     }
 }

@@ -30,7 +30,9 @@ public static class CaseDecisions
         var proposal = CaseParticipants.Propose(trigger, context.School, now);
         var due = AcknowledgementDeadline.Compute(now, trigger.Severity, trigger.Kind, context.Calendar, context.Policy);
         var timeline = ImmutableArray.CreateBuilder<TimelineEntry>();
-        timeline.Add(new TimelineEntry(now, TimelineEntryKind.Opened, null, $"Opened ({trigger.Kind}, {trigger.Severity}) by {Describe(trigger)}; acknowledge by {due:O}."));
+        timeline.Add(new TimelineEntry(now, TimelineEntryKind.Opened, null, $"Opened ({trigger.Kind}, {trigger.Severity}) by {Describe(trigger)}; acknowledge by {due:O}.")
+            .With((TimelineFacts.Kind, trigger.Kind.ToString()), (TimelineFacts.Severity, trigger.Severity.ToString()), (TimelineFacts.Rules, Rules(trigger)),
+                (TimelineFacts.Due, TimelineFacts.Instant(due))));
         var events = ImmutableArray.CreateBuilder<CaseEvent>();
         var state = new CaseState
         {
@@ -50,7 +52,8 @@ public static class CaseDecisions
         events.Add(new CaseOpened(state.Id, state.Child, now, state.Kind, state.Severity, state.Municipality, state.School, due, [.. proposal.Participants.Select(p => p.Who)], proposal.Lead));
         if (proposal.SocialServicesExclusion is { } reason && context.School?.SocialServices is not null)
         {
-            timeline.Add(new TimelineEntry(now, TimelineEntryKind.SocialServicesNotIncluded, null, reason));
+            timeline.Add(new TimelineEntry(now, TimelineEntryKind.SocialServicesNotIncluded, null, reason)
+                .With((TimelineFacts.Reason, reason == CaseParticipants.NoContactReason ? TimelineFacts.NoContact : TimelineFacts.NoBasis)));
             events.Add(new SocialServicesNotIncluded(state.Id, state.Child, now, reason));
         }
 
@@ -98,7 +101,7 @@ public static class CaseDecisions
         var events = ImmutableArray.CreateBuilder<CaseEvent>();
         var timers = ImmutableArray.CreateBuilder<TimerInstruction>();
         var timeline = state.Timeline.ToBuilder();
-        timeline.Add(new TimelineEntry(now, TimelineEntryKind.EvidenceAdded, null, $"Evidence added: {Describe(trigger)}."));
+        timeline.Add(new TimelineEntry(now, TimelineEntryKind.EvidenceAdded, null, $"Evidence added: {Describe(trigger)}.").With((TimelineFacts.Rules, Rules(trigger))));
         events.Add(new CaseEvidenceAdded(state.Id, state.Child, now, trigger.TriggerId, trigger.Severity));
         var next = state with { Evidence = state.Evidence.Add(ToEvidence(trigger, now)) };
 
@@ -115,7 +118,8 @@ public static class CaseDecisions
                 }
             }
 
-            timeline.Add(new TimelineEntry(now, TimelineEntryKind.SeverityRaised, null, $"Severity raised from {state.Severity} to {trigger.Severity}."));
+            timeline.Add(new TimelineEntry(now, TimelineEntryKind.SeverityRaised, null, $"Severity raised from {state.Severity} to {trigger.Severity}.")
+                .With((TimelineFacts.From, state.Severity.ToString()), (TimelineFacts.To, trigger.Severity.ToString())));
             events.Add(new CaseSeverityRaised(state.Id, state.Child, now, state.Severity, trigger.Severity, due));
             next = next with { Severity = trigger.Severity, AcknowledgementDueAt = due };
         }
@@ -126,7 +130,9 @@ public static class CaseDecisions
             foreach (var participant in proposal.Participants.Where(p => p.Agency == Agency.SocialServices && !next.Participants.Any(q => q.Who == p.Who)))
             {
                 next = next with { Participants = next.Participants.Add(participant) };
-                timeline.Add(new TimelineEntry(now, TimelineEntryKind.ParticipantAdded, null, $"{participant.Who} joined ({participant.Role}) on the basis {participant.Basis?.Kind}."));
+                timeline.Add(new TimelineEntry(now, TimelineEntryKind.ParticipantAdded, null, $"{participant.Who} joined ({participant.Role}) on the basis {participant.Basis?.Kind}.")
+                    .With((TimelineFacts.Staff, participant.Who.Staff?.Value), (TimelineFacts.Team, participant.Who.Team?.Value), (TimelineFacts.Role, participant.Role.ToString()),
+                        (TimelineFacts.Basis, participant.Basis?.Kind.ToString())));
                 events.Add(new CaseParticipantAdded(state.Id, state.Child, now, participant));
             }
         }
@@ -167,7 +173,8 @@ public static class CaseDecisions
         {
             Status = CaseStatus.Acknowledged,
             Acknowledgement = new CaseAcknowledgement(by.Staff, now, late),
-            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.Acknowledged, by.Staff, late ? "Acknowledged after the deadline." : "Acknowledged.")),
+            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.Acknowledged, by.Staff, late ? "Acknowledged after the deadline." : "Acknowledged.")
+                .With((TimelineFacts.Late, late ? "true" : "false"))),
         };
         return new CaseDecision
         {
@@ -219,7 +226,8 @@ public static class CaseDecisions
         var next = state with
         {
             Status = to,
-            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.StatusChanged, by.Staff, $"{state.Status} → {to}.")),
+            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.StatusChanged, by.Staff, $"{state.Status} → {to}.")
+                .With((TimelineFacts.From, state.Status.ToString()), (TimelineFacts.To, to.ToString()))),
         };
         return new CaseDecision
         {
@@ -257,7 +265,8 @@ public static class CaseDecisions
         var recorded = state with
         {
             DecisionNotToAct = decision,
-            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.DecisionNotToAct, by.Staff, $"Decided not to act ({by.Agency}): {reason}")),
+            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.DecisionNotToAct, by.Staff, $"Decided not to act ({by.Agency}): {reason}")
+                .With((TimelineFacts.Agency, by.Agency.ToString()), (TimelineFacts.Note, reason))),
         };
         return Close(recorded, by, CloseReason.DecidedNotToAct, reason, context, [new DecisionNotToActRecorded(state.Id, state.Child, now, decision)]);
     }
@@ -290,7 +299,8 @@ public static class CaseDecisions
         var next = state with
         {
             AcknowledgementOverdue = true,
-            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.AcknowledgementOverdue, null, $"Not acknowledged by {state.AcknowledgementDueAt:O}; escalated.")),
+            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.AcknowledgementOverdue, null, $"Not acknowledged by {state.AcknowledgementDueAt:O}; escalated.")
+                .With((TimelineFacts.Due, TimelineFacts.Instant(state.AcknowledgementDueAt)))),
         };
         var alerts = AlertParticipants(next, AlertKind.CaseAcknowledgementOverdue, context, new LocalizedText("Ärendet är inte kvitterat i tid", "The case was not acknowledged in time"));
         if (context.CoordinatorTeam is { } coordinators && !alerts.Any(a => a.Recipient.Team == coordinators))
@@ -313,7 +323,8 @@ public static class CaseDecisions
         {
             Status = CaseStatus.Closed,
             Closure = new CaseClosure(reason, note, by.Staff, now),
-            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.Closed, by.Staff, note is null ? $"Closed: {reason}." : $"Closed: {reason}: {note}")),
+            Timeline = state.Timeline.Add(new TimelineEntry(now, TimelineEntryKind.Closed, by.Staff, note is null ? $"Closed: {reason}." : $"Closed: {reason}: {note}")
+                .With((TimelineFacts.Reason, reason.ToString()), (TimelineFacts.Note, note))),
         };
         return new CaseDecision
         {
@@ -362,6 +373,9 @@ public static class CaseDecisions
         Firings = trigger.Firings,
         Concern = trigger.Concern,
     };
+
+    private static string? Rules(CaseTrigger trigger) =>
+        trigger.Firings.IsDefaultOrEmpty ? null : string.Join(",", trigger.Firings.Select(f => f.Rule.Value));
 
     private static string Describe(CaseTrigger trigger) =>
         trigger.Firings.IsDefaultOrEmpty

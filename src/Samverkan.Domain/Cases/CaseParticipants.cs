@@ -10,6 +10,12 @@ public sealed record ParticipantProposal(ImmutableArray<CaseParticipant> Partici
 /// <summary>Chooses who takes part in a case when it opens.</summary>
 public static class CaseParticipants
 {
+    /// <summary>Why social services were left out: nothing allows sharing with them.</summary>
+    public const string NoBasisReason = "No report of concern, watch or valid consent allows sharing with social services.";
+
+    /// <summary>Why social services were left out: a basis, but nobody at the school's social services to include.</summary>
+    public const string NoContactReason = "A legal basis exists, but the school has no social-services contact to include.";
+
     /// <summary>
     /// The school's student-health team and the child's named person always; social services (the school's
     /// social-services team and contact persons, and the watch owner) only when the trigger carries a legal
@@ -45,7 +51,7 @@ public static class CaseParticipants
         ParticipantRef? ssLead = null;
         if (trigger.SocialServicesBases.IsDefaultOrEmpty)
         {
-            exclusion = "No report of concern, watch or valid consent allows sharing with social services.";
+            exclusion = NoBasisReason;
         }
         else
         {
@@ -71,7 +77,7 @@ public static class CaseParticipants
                 : null;
             if (ssLead is null)
             {
-                exclusion = "A legal basis exists, but the school has no social-services contact to include.";
+                exclusion = NoContactReason;
             }
         }
 

@@ -93,7 +93,8 @@ public static class CaseWorkDecisions
             Lead = new CaseLead(to.Id, to.Agency, now, by.Staff),
             Vacancies = [.. work.State.Vacancies.Where(v => v.Role != CaseRoleKind.Lead)],
         };
-        work.Timeline(TimelineEntryKind.LeadAssigned, by.Staff, from is null ? $"Lead: {to.Id} ({to.Agency})." : $"Lead handed over from {from} to {to.Id} ({to.Agency}).");
+        work.Timeline(TimelineEntryKind.LeadAssigned, by.Staff, from is null ? $"Lead: {to.Id} ({to.Agency})." : $"Lead handed over from {from} to {to.Id} ({to.Agency}).",
+            (TimelineFacts.From, from?.ToString()), (TimelineFacts.To, to.Id.ToString()), (TimelineFacts.Agency, to.Agency.ToString()));
         if (to.Id != by.Staff)
         {
             work.AlertStaff(to.Id, AlertKind.CaseLeadAssigned, new LocalizedText("Du är ansvarig i ärendet", "You are the lead of the case"));
@@ -181,7 +182,9 @@ public static class CaseWorkDecisions
             AddedBy = by.Staff,
         };
         work.State = work.State with { Plan = work.State.Plan with { Actions = work.State.Plan.Actions.Add(added) } };
-        work.Timeline(TimelineEntryKind.PlanActionAdded, by.Staff, $"Action {id} for {added.Organisation} ({added.Agency}), due {added.DueOn:yyyy-MM-dd}.");
+        work.Timeline(TimelineEntryKind.PlanActionAdded, by.Staff, $"Action {id} for {added.Organisation} ({added.Agency}), due {added.DueOn:yyyy-MM-dd}.",
+            (TimelineFacts.Action, id), (TimelineFacts.Organisation, added.Organisation.ToString()), (TimelineFacts.Agency, added.Agency.ToString()),
+            (TimelineFacts.Due, TimelineFacts.Date(added.DueOn)));
         work.Timer(CaseWorkTimers.ActionPrefix + id, OverdueAt(added.DueOn, context.Work));
         if (owner is not null && owner.Id != by.Staff)
         {
@@ -263,7 +266,8 @@ public static class CaseWorkDecisions
 
         var work = new Work(state, context);
         work.ReplaceAction(next);
-        work.Timeline(TimelineEntryKind.PlanActionUpdated, by.Staff, $"Action {action.Id}: {next.Status}{(next.DueOn != action.DueOn ? $", due {next.DueOn:yyyy-MM-dd}" : string.Empty)}.");
+        work.Timeline(TimelineEntryKind.PlanActionUpdated, by.Staff, $"Action {action.Id}: {next.Status}{(next.DueOn != action.DueOn ? $", due {next.DueOn:yyyy-MM-dd}" : string.Empty)}.",
+            (TimelineFacts.Action, action.Id), (TimelineFacts.Status, next.Status.ToString()), (TimelineFacts.Due, next.DueOn != action.DueOn ? TimelineFacts.Date(next.DueOn) : null));
         if (!next.IsOpen)
         {
             work.CancelTimer(CaseWorkTimers.ActionPrefix + action.Id);
@@ -304,7 +308,7 @@ public static class CaseWorkDecisions
         {
             Meetings = work.State.Meetings.Add(new CaseMeeting { Id = id, ScheduledAt = when, Purpose = purpose, ScheduledBy = by.Staff }),
         };
-        work.Timeline(TimelineEntryKind.MeetingScheduled, by.Staff, $"Meeting {id} scheduled for {when:O}.");
+        work.Timeline(TimelineEntryKind.MeetingScheduled, by.Staff, $"Meeting {id} scheduled for {when:O}.", (TimelineFacts.Meeting, id), (TimelineFacts.At, TimelineFacts.Instant(when)));
         var reminder = WorkingDays.At(SwedishTime.DateOf(when), context.Work);
         if (reminder > when)
         {
@@ -395,7 +399,10 @@ public static class CaseWorkDecisions
             TimelineEntryKind.MeetingHeld,
             by.Staff,
             $"Meeting {meeting.Id} held: {string.Join(", ", held.Attendees.Select(a => $"{a.Organisation} ({a.Agency})").Distinct())}; {held.Decisions.Length} decision(s)"
-            + (held.NextFollowUpOn is { } next ? $"; follow-up {next:yyyy-MM-dd}." : "."));
+            + (held.NextFollowUpOn is { } next ? $"; follow-up {next:yyyy-MM-dd}." : "."),
+            (TimelineFacts.Meeting, meeting.Id), (TimelineFacts.Decisions, held.Decisions.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (TimelineFacts.Attendees, string.Join(",", held.Attendees.Select(a => a.Staff?.ToString()).OfType<string>().Distinct())),
+            (TimelineFacts.FollowUp, held.NextFollowUpOn is { } nextOn ? TimelineFacts.Date(nextOn) : null));
         work.CancelTimer(CaseWorkTimers.MeetingPrefix + meeting.Id);
         if (held.NextFollowUpOn is { } on)
         {
@@ -413,7 +420,8 @@ public static class CaseWorkDecisions
                     OverallResponsible = record.OverallResponsible ?? work.State.Plan.OverallResponsible,
                 },
             };
-            work.Timeline(TimelineEntryKind.PlanAgreed, by.Staff, $"Joint plan agreed at meeting {meeting.Id}" + (work.State.Plan.OverallResponsible is { } r ? $"; overall responsibility: {r}." : "."));
+            work.Timeline(TimelineEntryKind.PlanAgreed, by.Staff, $"Joint plan agreed at meeting {meeting.Id}" + (work.State.Plan.OverallResponsible is { } r ? $"; overall responsibility: {r}." : "."),
+                (TimelineFacts.Meeting, meeting.Id), (TimelineFacts.Responsible, work.State.Plan.OverallResponsible?.ToString()));
         }
 
         if (work.State.Sip is { FirstMeetingHeldAt: null } sip)
@@ -448,7 +456,8 @@ public static class CaseWorkDecisions
 
         var work = new Work(state, context);
         work.State = work.State with { Vacancies = work.State.Vacancies.AddRange(roles.Select(r => new RoleVacancy(staff, r.Role, r.Reference, now))) };
-        work.Timeline(TimelineEntryKind.RoleVacated, null, $"{staff} left: {string.Join(", ", roles.Select(r => r.Reference is null ? r.Role.ToString() : $"{r.Role} {r.Reference}"))} to reassign.");
+        work.Timeline(TimelineEntryKind.RoleVacated, null, $"{staff} left: {string.Join(", ", roles.Select(r => r.Reference is null ? r.Role.ToString() : $"{r.Role} {r.Reference}"))} to reassign.",
+            (TimelineFacts.Staff, staff.ToString()), (TimelineFacts.Roles, string.Join(",", roles.Select(r => r.Role.ToString()).Distinct())));
         var text = new LocalizedText("Roller i ärendet behöver ny ansvarig", "Roles in the case need a new holder");
         if (manager is { } m)
         {
@@ -521,7 +530,8 @@ public static class CaseWorkDecisions
             },
             Vacancies = [.. work.State.Vacancies.Where(v => v.Staff != from.Id)],
         };
-        work.Timeline(TimelineEntryKind.HandedOver, by.Staff, $"Roles of {from.Id} handed over to {to.Id}: {string.Join(", ", roles.Select(r => r.Role).Distinct())}.");
+        work.Timeline(TimelineEntryKind.HandedOver, by.Staff, $"Roles of {from.Id} handed over to {to.Id}: {string.Join(", ", roles.Select(r => r.Role).Distinct())}.",
+            (TimelineFacts.From, from.Id.ToString()), (TimelineFacts.To, to.Id.ToString()), (TimelineFacts.Roles, string.Join(",", roles.Select(r => r.Role.ToString()).Distinct())));
         work.AlertStaff(to.Id, AlertKind.CaseHandedOver, new LocalizedText("Du har tagit över roller i ärendet", "You took over roles in the case"));
         return work.Decide();
     }
@@ -546,7 +556,8 @@ public static class CaseWorkDecisions
         var work = new Work(state, context);
         if (state.Municipality is { } home && home != to.Municipality && !consentAllows)
         {
-            work.Timeline(TimelineEntryKind.SchoolChanged, null, "The child moved to a school in another municipality; no consent allows the case to follow, so nothing was disclosed.");
+            work.Timeline(TimelineEntryKind.SchoolChanged, null, "The child moved to a school in another municipality; no consent allows the case to follow, so nothing was disclosed.",
+                (TimelineFacts.To, TimelineFacts.Elsewhere));
             work.AlertParticipants(AlertKind.CaseHandedOver, new LocalizedText("Barnet har flyttat till en annan kommun", "The child moved to another municipality"));
             return work.Decide();
         }
@@ -575,7 +586,8 @@ public static class CaseWorkDecisions
             Municipality = to.Municipality,
             Participants = participants.AddRange(joining),
         };
-        work.Timeline(TimelineEntryKind.SchoolChanged, null, $"The child changed school from {state.School} to {to.Id}; the case was handed over to the new school's team.");
+        work.Timeline(TimelineEntryKind.SchoolChanged, null, $"The child changed school from {state.School} to {to.Id}; the case was handed over to the new school's team.",
+            (TimelineFacts.From, state.School?.ToString()), (TimelineFacts.To, to.Id.ToString()));
         foreach (var participant in joining)
         {
             if (participant.Who.Team is { } t)
@@ -617,7 +629,8 @@ public static class CaseWorkDecisions
         var held = item with { Status = FollowUpStatus.Held, HeldAt = now, HeldBy = by.Staff, Notes = notes };
         work.ReplaceFollowUp(item, held);
         work.CancelTimer(CaseWorkTimers.PlacementPrefix + item.Id);
-        work.Timeline(TimelineEntryKind.PlacementFollowUpHeld, by.Staff, $"Follow-up {item.Id} (due {item.DueOn:yyyy-MM-dd}) held{(item.Status == FollowUpStatus.Overdue ? " late" : string.Empty)}.");
+        work.Timeline(TimelineEntryKind.PlacementFollowUpHeld, by.Staff, $"Follow-up {item.Id} (due {item.DueOn:yyyy-MM-dd}) held{(item.Status == FollowUpStatus.Overdue ? " late" : string.Empty)}.",
+            (TimelineFacts.FollowUp, item.Id), (TimelineFacts.Due, TimelineFacts.Date(item.DueOn)), (TimelineFacts.Late, item.Status == FollowUpStatus.Overdue ? "true" : "false"));
         work.ScheduleNextFollowUp(held, context);
         return work.Decide(item.Id);
     }
@@ -747,7 +760,7 @@ public static class CaseWorkDecisions
         if (action.OverdueSince is null)
         {
             work.ReplaceAction(action with { OverdueSince = now });
-            work.Timeline(TimelineEntryKind.PlanActionOverdue, null, $"Action {id} is overdue (due {action.DueOn:yyyy-MM-dd}).");
+            work.Timeline(TimelineEntryKind.PlanActionOverdue, null, $"Action {id} is overdue (due {action.DueOn:yyyy-MM-dd}).", (TimelineFacts.Action, id), (TimelineFacts.Due, TimelineFacts.Date(action.DueOn)));
             var text = new LocalizedText("En åtgärd i handlingsplanen är försenad", "An action of the joint plan is overdue");
             if (action.Owner is { } owner)
             {
@@ -771,7 +784,8 @@ public static class CaseWorkDecisions
             }
 
             work.ReplaceAction(action with { EscalatedAt = now });
-            work.Timeline(TimelineEntryKind.PlanActionEscalated, null, $"Action {id} still open {context.Work.EscalateAfterWorkingDays} working days after its due date; escalated.");
+            work.Timeline(TimelineEntryKind.PlanActionEscalated, null, $"Action {id} still open {context.Work.EscalateAfterWorkingDays} working days after its due date; escalated.",
+                (TimelineFacts.Action, id), (TimelineFacts.Days, context.Work.EscalateAfterWorkingDays.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             work.AlertLeadAndCoordinators(context, AlertKind.PlanActionEscalated, new LocalizedText("Försenad åtgärd eskalerad", "Overdue action escalated"));
         }
     }
@@ -790,7 +804,7 @@ public static class CaseWorkDecisions
         }
 
         work.State = work.State with { Meetings = work.State.Meetings.Replace(meeting, meeting with { FollowUpDueNotifiedAt = work.Now }) };
-        work.Timeline(TimelineEntryKind.FollowUpDue, null, $"Follow-up of meeting {meetingId} due {on:yyyy-MM-dd}; no meeting scheduled.");
+        work.Timeline(TimelineEntryKind.FollowUpDue, null, $"Follow-up of meeting {meetingId} due {on:yyyy-MM-dd}; no meeting scheduled.", (TimelineFacts.Meeting, meetingId), (TimelineFacts.Due, TimelineFacts.Date(on)));
         work.AlertParticipants(AlertKind.FollowUpDue, new LocalizedText("Dags för uppföljning i ärendet", "The case's follow-up is due"));
     }
 
@@ -814,7 +828,7 @@ public static class CaseWorkDecisions
 
             var overdue = item with { Status = FollowUpStatus.Overdue, OverdueSince = now };
             work.ReplaceFollowUp(item, overdue);
-            work.Timeline(TimelineEntryKind.PlacementFollowUpOverdue, null, $"Follow-up {id} (due {item.DueOn:yyyy-MM-dd}) not held.");
+            work.Timeline(TimelineEntryKind.PlacementFollowUpOverdue, null, $"Follow-up {id} (due {item.DueOn:yyyy-MM-dd}) not held.", (TimelineFacts.FollowUp, id), (TimelineFacts.Due, TimelineFacts.Date(item.DueOn)));
             work.AlertParticipants(AlertKind.PlacementFollowUpOverdue, new LocalizedText("Uppföljningen av placerat barn är försenad", "The placed child's follow-up is overdue"));
             work.Timer(CaseWorkTimers.PlacementPrefix + id, now < escalateAt ? escalateAt : now);
             return;
@@ -830,7 +844,7 @@ public static class CaseWorkDecisions
 
             var escalated = item with { Status = FollowUpStatus.Missed, EscalatedAt = now };
             work.ReplaceFollowUp(item, escalated);
-            work.Timeline(TimelineEntryKind.PlacementFollowUpEscalated, null, $"Follow-up {id} missed; escalated.");
+            work.Timeline(TimelineEntryKind.PlacementFollowUpEscalated, null, $"Follow-up {id} missed; escalated.", (TimelineFacts.FollowUp, id));
             work.AlertLeadAndCoordinators(context, AlertKind.PlacementFollowUpOverdue, new LocalizedText("Missad uppföljning av placerat barn", "A placed child's follow-up was missed"));
 
             // The rhythm goes on: the next quarter's follow-up is scheduled even though this one was missed.
@@ -869,7 +883,7 @@ public static class CaseWorkDecisions
             }
 
             work.State = work.State with { Sip = sip with { EscalatedAt = now, RemindedAt = sip.RemindedAt ?? now } };
-            work.Timeline(TimelineEntryKind.SipDeadlinePassed, null, $"No SIP meeting held by {sip.FirstMeetingDueAt:O}; escalated.");
+            work.Timeline(TimelineEntryKind.SipDeadlinePassed, null, $"No SIP meeting held by {sip.FirstMeetingDueAt:O}; escalated.", (TimelineFacts.Due, TimelineFacts.Instant(sip.FirstMeetingDueAt)));
             var text = new LocalizedText("SIP-mötet hölls inte i tid", "The SIP meeting was not held in time");
             work.AlertParticipants(AlertKind.SipFirstMeetingOverdue, text);
             work.AlertLeadAndCoordinators(context, AlertKind.SipFirstMeetingOverdue, text);
@@ -957,8 +971,8 @@ public static class CaseWorkDecisions
             return prefix + State.WorkSequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        public void Timeline(TimelineEntryKind kind, StaffId? by, string text) =>
-            State = State with { Timeline = State.Timeline.Add(new TimelineEntry(Now, kind, by, text)) };
+        public void Timeline(TimelineEntryKind kind, StaffId? by, string text, params (string Key, string? Value)[] facts) =>
+            State = State with { Timeline = State.Timeline.Add(new TimelineEntry(Now, kind, by, text).With(facts)) };
 
         public void Timer(string name, DateTimeOffset at) => Timers.Add(TimerInstruction.Set(name, at));
 
@@ -1006,7 +1020,7 @@ public static class CaseWorkDecisions
 
             var participant = new CaseParticipant(ParticipantRef.ForStaff(staff.Id), staff.Agency, role, basis, Now);
             State = State with { Participants = State.Participants.Add(participant) };
-            Timeline(TimelineEntryKind.ParticipantAdded, null, $"{participant.Who} joined ({role}).");
+            Timeline(TimelineEntryKind.ParticipantAdded, null, $"{participant.Who} joined ({role}).", (TimelineFacts.Staff, staff.Id.ToString()), (TimelineFacts.Role, role.ToString()));
             return true;
         }
 

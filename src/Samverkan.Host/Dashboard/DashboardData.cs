@@ -89,11 +89,17 @@ public sealed class DashboardData(
         var schools = await SchoolsAsync(
             "select school_id, name from coord_schools where municipality = $1 and doc ->> 'studentHealthTeam' = any ($2) order by name",
             [user.Caller.Municipality.Value, user.Teams.ToArray()], cancellationToken).ConfigureAwait(false);
-        var cases = await OpenCasesAsync(user, schools, cancellationToken).ConfigureAwait(false);
+        var visible = new List<DashboardCase>();
+        var cases = await OpenCasesAsync(user, schools, cancellationToken, visible).ConfigureAwait(false);
         var (alerts, _) = await AlertStore.PageAsync(database, user.Caller.Staff, unacknowledgedOnly: false, 1, 50, cancellationToken).ConfigureAwait(false);
         await AuditListAsync(user, cases.Select(c => c.Summary.ChildKey).Concat(alerts.Select(a => a.ChildKey)), "dashboard: school team overview", cancellationToken)
             .ConfigureAwait(false);
-        return new SchoolTeamOverview(cases, alerts, [.. schools.Values], [.. schools.Keys]);
+
+        // Each alert's case as the case list shows it to this person (school hidden for a protected identity), also when
+        // the case is closed or of another school: the card says which case, school and deadline it is about.
+        var alertCases = visible.Where(c => alerts.Any(a => a.CaseId == c.Summary.CaseId))
+            .ToDictionary(c => c.Summary.CaseId, StringComparer.Ordinal);
+        return new SchoolTeamOverview(cases, alerts, [.. schools.Values], [.. schools.Keys]) { AlertCases = alertCases };
     }
 
     public async Task<SocialServicesOverview> SocialServicesAsync(DashboardUser user, CancellationToken cancellationToken)
@@ -292,6 +298,7 @@ public sealed class DashboardData(
             .Append(state.Lead?.Staff.Value).Concat(state.Plan.Actions.Select(a => a.Owner?.Value))
             .Concat(state.Meetings.SelectMany(m => m.Attendees).Select(a => a.Staff?.Value))
             .Concat(state.Timeline.Select(t => t.By?.Value))
+            .Concat(state.Timeline.SelectMany(StaffInFacts))
             .OfType<string>().Distinct().ToArray();
         var teamIds = state.Participants.Select(p => p.Who.Team?.Value).Append(state.ProposedLead?.Team?.Value).OfType<string>().Distinct().ToArray();
         var staffNames = await NamesAsync("select staff_id, coalesce(doc ->> 'displayName', staff_id) from coord_staff where staff_id = any ($1)", staffIds, cancellationToken)
@@ -299,13 +306,30 @@ public sealed class DashboardData(
         var teamNames = await NamesAsync("select team_id, coalesce(doc ->> 'name', team_id) from coord_teams where team_id = any ($1)", teamIds, cancellationToken)
             .ConfigureAwait(false);
         string? schoolName = null;
-        if (state.School is { } school && !(state.ProtectedIdentity && !decision.MayShowLocation))
+        var schoolNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!(state.ProtectedIdentity && !decision.MayShowLocation))
         {
-            var names = await NamesAsync("select school_id, name from coord_schools where school_id = any ($1)", [school.Value], cancellationToken).ConfigureAwait(false);
-            schoolName = names.GetValueOrDefault(school.Value) ?? school.Value;
+            // The case's school, and the schools a change of school in the timeline names (only when the location may be shown).
+            var schoolIds = state.Timeline.Where(t => t.Kind == TimelineEntryKind.SchoolChanged)
+                .SelectMany(t => new[] { t.Fact(TimelineFacts.From), t.Fact(TimelineFacts.To) })
+                .Append(state.School?.Value).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+            schoolNames = await NamesAsync("select school_id, name from coord_schools where school_id = any ($1)", schoolIds, cancellationToken).ConfigureAwait(false);
+            if (state.School is { } school)
+            {
+                schoolName = schoolNames.GetValueOrDefault(school.Value) ?? school.Value;
+            }
         }
 
-        return new CaseView(state, weeks, state.IsParticipant(acting), staffNames, teamNames, schoolName);
+        return new CaseView(state, weeks, state.IsParticipant(acting), staffNames, teamNames, schoolName) { SchoolNames = schoolNames };
+    }
+
+    /// <summary>The staff ids a timeline entry's facts name (people, never the child).</summary>
+    private static IEnumerable<string?> StaffInFacts(TimelineEntry entry)
+    {
+        var keys = entry.Kind is TimelineEntryKind.LeadAssigned or TimelineEntryKind.HandedOver or TimelineEntryKind.AcknowledgementOverdue
+            ? new[] { TimelineFacts.Staff, TimelineFacts.From, TimelineFacts.To, TimelineFacts.Responsible, TimelineFacts.Attendees }
+            : [TimelineFacts.Staff, TimelineFacts.Responsible, TimelineFacts.Attendees];
+        return keys.Select(entry.Fact).OfType<string>().SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>Acknowledges the case, and the person's own alerts about it (they have now seen it).</summary>
@@ -437,17 +461,19 @@ public sealed class DashboardData(
     private static ActingStaff Acting(DashboardUser user) =>
         new(user.Caller.Staff, user.Caller.Agency) { Teams = [.. user.Teams.Select(t => new TeamId(t))], Organisation = user.Caller.Organisation };
 
-    private async Task<List<DashboardCase>> OpenCasesAsync(DashboardUser user, Dictionary<string, string> schools, CancellationToken cancellationToken)
+    private async Task<List<DashboardCase>> OpenCasesAsync(
+        DashboardUser user, Dictionary<string, string> schools, CancellationToken cancellationToken, List<DashboardCase>? visible = null)
     {
         var (items, _) = await CaseApi.QueryAsync(
             database, user.Caller, user.Teams, new CaseFilter(), time.GetUtcNow(), 1, ListSize, cancellationToken).ConfigureAwait(false);
         var participating = await ParticipatingAsync(user, items.Select(i => i.CaseId), cancellationToken).ConfigureAwait(false);
         var allSchools = await SchoolsAsync("select school_id, name from coord_schools where municipality = $1", [user.Caller.Municipality.Value], cancellationToken)
             .ConfigureAwait(false);
-        return [.. items
-            .Where(i => i.Status != nameof(CaseStatus.Closed))
-            .Where(i => schools.Count == 0 || (i.School is { } s && schools.ContainsKey(s)) || participating.Contains(i.CaseId))
-            .Select(i => new DashboardCase(i, i.School is { } s ? allSchools.GetValueOrDefault(s) : null, participating.Contains(i.CaseId)))];
+        var all = items.Select(i => new DashboardCase(i, i.School is { } s ? allSchools.GetValueOrDefault(s) : null, participating.Contains(i.CaseId))).ToList();
+        visible?.AddRange(all);
+        return [.. all
+            .Where(c => c.Summary.Status != nameof(CaseStatus.Closed))
+            .Where(c => schools.Count == 0 || (c.Summary.School is { } s && schools.ContainsKey(s)) || c.Participating)];
     }
 
     private async Task<HashSet<string>> ParticipatingAsync(DashboardUser user, IEnumerable<string> caseIds, CancellationToken cancellationToken)

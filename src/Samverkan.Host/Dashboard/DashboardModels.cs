@@ -37,7 +37,11 @@ public enum DashboardRole
 public sealed record DashboardCase(CaseSummary Summary, string? SchoolName, bool Participating);
 
 public sealed record SchoolTeamOverview(
-    IReadOnlyList<DashboardCase> Cases, IReadOnlyList<AlertView> Alerts, IReadOnlyList<string> SchoolNames, IReadOnlyCollection<string> SchoolIds);
+    IReadOnlyList<DashboardCase> Cases, IReadOnlyList<AlertView> Alerts, IReadOnlyList<string> SchoolNames, IReadOnlyCollection<string> SchoolIds)
+{
+    /// <summary>The cases of the alerts that the person may see (open or closed, any school), by case id.</summary>
+    public IReadOnlyDictionary<string, DashboardCase> AlertCases { get; init; } = new Dictionary<string, DashboardCase>();
+}
 
 public sealed record PendingConcern(string ConcernId, string ChildKey, string? SchoolName, string Category, DateOnly ReportedOn);
 
@@ -85,7 +89,11 @@ public sealed record CaseView(
     bool Participating,
     IReadOnlyDictionary<string, string> StaffNames,
     IReadOnlyDictionary<string, string> TeamNames,
-    string? SchoolName);
+    string? SchoolName)
+{
+    /// <summary>Names of the schools the case and its timeline mention, by id; empty when the viewer may not see the location.</summary>
+    public IReadOnlyDictionary<string, string> SchoolNames { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>What became of an action taken on the dashboard.</summary>
 public sealed record ActionOutcome(bool Ok, string? Message)

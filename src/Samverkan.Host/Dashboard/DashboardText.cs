@@ -239,6 +239,59 @@ public sealed class DashboardText
         ["case.evidence.concern"] = ("Orosanmälan {0}", "Report of concern {0}"),
         ["case.timeline.empty"] = ("Inga händelser.", "No events."),
         ["case.team"] = ("Team {0}", "Team {0}"),
+        ["case.reference"] = ("Ärendenummer", "Case reference"),
+
+        // Timeline entries, worded from their facts (TimelineWording).
+        ["tl.opened"] = ("Samverkansärende öppnat: {0}, angelägenhet {1}, enligt {2}. Kvittera senast {3}.",
+            "Joint case opened: {0}, severity {1}, by {2}. Acknowledge by {3}."),
+        ["tl.rule.one"] = ("regeln {0}", "the rule {0}"),
+        ["tl.rule.many"] = ("reglerna {0} och {1}", "the rules {0} and {1}"),
+        ["tl.ssexcluded.nobasis"] = ("Socialtjänsten är inte med: ingen orosanmälan, bevakning eller giltigt samtycke ger stöd för att dela uppgifter med socialtjänsten.",
+            "Social services are not included: no report of concern, watch or valid consent allows sharing with social services."),
+        ["tl.ssexcluded.nocontact"] = ("Socialtjänsten är inte med: det finns rättslig grund, men skolan har ingen kontaktperson på socialtjänsten.",
+            "Social services are not included: a legal basis exists, but the school has no social-services contact person."),
+        ["tl.evidence"] = ("Nytt underlag enligt {0}.", "New evidence by {0}."),
+        ["tl.severity"] = ("Angelägenheten höjdes från {0} till {1}.", "Severity raised from {0} to {1}."),
+        ["tl.participant"] = ("{0} deltar som {1}.", "{0} joined as {1}."),
+        ["tl.participant.basis"] = ("{0} deltar som {1} med stöd av {2}.", "{0} joined as {1} on the basis of {2}."),
+        ["tl.acknowledged"] = ("Ärendet kvitterades.", "The case was acknowledged."),
+        ["tl.acknowledged.late"] = ("Ärendet kvitterades efter tidsfristen.", "The case was acknowledged after the deadline."),
+        ["tl.ackoverdue"] = ("Ärendet kvitterades inte senast {0} och har eskalerats.", "The case was not acknowledged by {0} and was escalated."),
+        ["tl.alertescalated"] = ("En avisering till {0} kvitterades inte i tid och eskalerades till {1}.", "An alert to {0} was not acknowledged in time and was escalated to {1}."),
+        ["tl.alertescalated.noone"] = ("ingen (ingen chef eller andra kontaktperson är känd)", "no one (no manager or second contact person is known)"),
+        ["tl.status"] = ("Status ändrad: {0} → {1}.", "Status changed: {0} → {1}."),
+        ["tl.notact"] = ("Beslut att inte agera ({0}): {1}", "Decision not to act ({0}): {1}"),
+        ["tl.closed"] = ("Ärendet avslutades: {0}.", "The case was closed: {0}."),
+        ["tl.closed.note"] = ("Ärendet avslutades: {0}. {1}", "The case was closed: {0}. {1}"),
+        ["tl.lead"] = ("{0} ({1}) har samordningsansvaret.", "{0} ({1}) has the lead."),
+        ["tl.lead.handover"] = ("Samordningsansvaret lämnades över från {2} till {0} ({1}).", "The lead was handed over from {2} to {0} ({1})."),
+        ["tl.action.added"] = ("Åtgärd {0} ({1}) lades till i planen, klar senast {2}.", "Action {0} ({1}) was added to the plan, due {2}."),
+        ["tl.action.updated"] = ("Åtgärd {0}: {1}.", "Action {0}: {1}."),
+        ["tl.action.updated.due"] = ("Åtgärd {0}: {1}, klar senast {2}.", "Action {0}: {1}, due {2}."),
+        ["tl.action.overdue"] = ("Åtgärd {0} är försenad (skulle vara klar {1}).", "Action {0} is overdue (it was due {1})."),
+        ["tl.action.escalated"] = ("Åtgärd {0} är fortfarande öppen {1} arbetsdagar efter slutdatum och har eskalerats.",
+            "Action {0} is still open {1} working days after its due date and was escalated."),
+        ["tl.meeting.scheduled"] = ("Möte bokat {0}.", "Meeting scheduled for {0}."),
+        ["tl.meeting.held"] = ("Mötet {0} hölls. Närvarande: {1}. Antal beslut: {2}.", "The meeting of {0} was held. Attended: {1}. Decisions: {2}."),
+        ["tl.meeting.held.followup"] = ("Mötet {0} hölls. Närvarande: {1}. Antal beslut: {2}. Nästa uppföljning {3}.",
+            "The meeting of {0} was held. Attended: {1}. Decisions: {2}. Next follow-up {3}."),
+        ["tl.plan.agreed"] = ("Den gemensamma planen godkändes på mötet {0}.", "The joint plan was agreed at the meeting of {0}."),
+        ["tl.plan.agreed.responsible"] = ("Den gemensamma planen godkändes på mötet {0}. Övergripande ansvar: {1}.",
+            "The joint plan was agreed at the meeting of {0}. Overall responsibility: {1}."),
+        ["tl.followup.due"] = ("Uppföljningen efter mötet {0} skulle ske {1}, men inget möte är bokat.", "The follow-up of the meeting of {0} was due {1}, but no meeting is scheduled."),
+        ["tl.role.vacated"] = ("{0} har slutat. Roller att lämna över: {1}.", "{0} has left. Roles to hand over: {1}."),
+        ["tl.handedover"] = ("Roller lämnades över från {0} till {1}: {2}.", "Roles were handed over from {0} to {1}: {2}."),
+        ["tl.school.elsewhere"] = ("Barnet har flyttat till en skola i en annan kommun. Inget samtycke låter ärendet följa med, så inget lämnades ut.",
+            "The child moved to a school in another municipality. No consent lets the case follow, so nothing was disclosed."),
+        ["tl.school.changed"] = ("Barnet bytte skola från {0} till {1}. Ärendet lämnades över till den nya skolans elevhälsoteam.",
+            "The child changed school from {0} to {1}. The case was handed over to the new school's student-health team."),
+        ["tl.school.changed.hidden"] = ("Barnet bytte skola. Ärendet lämnades över till den nya skolans elevhälsoteam.",
+            "The child changed school. The case was handed over to the new school's student-health team."),
+        ["tl.sip.deadline"] = ("Inget SIP-möte hölls senast {0}. Ärendet har eskalerats.", "No SIP meeting was held by {0}. The case was escalated."),
+        ["tl.placement.held"] = ("Uppföljningen av placeringen (planerad {0}) hölls.", "The placement follow-up (due {0}) was held."),
+        ["tl.placement.held.late"] = ("Uppföljningen av placeringen (planerad {0}) hölls för sent.", "The placement follow-up (due {0}) was held late."),
+        ["tl.placement.overdue"] = ("Uppföljningen av placeringen (planerad {0}) hölls inte i tid.", "The placement follow-up (due {0}) was not held in time."),
+        ["tl.placement.escalated"] = ("Missad uppföljning av placeringen. Ärendet har eskalerats.", "A placement follow-up was missed. The case was escalated."),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private DashboardText(string language)
@@ -408,6 +461,13 @@ public sealed class DashboardText
         ("PlacementFollowUpOverdue", false) => "Uppföljning av placering försenad",
         ("PlacementFollowUpEscalated", false) => "Uppföljning av placering eskalerad",
         ("SchoolChanged", false) => "Bytt skola",
+        ("EvidenceAdded", true) => "Evidence added",
+        ("SeverityRaised", true) => "Severity raised",
+        ("ParticipantAdded", true) => "Participant added",
+        ("SocialServicesNotIncluded", true) => "Social services not included",
+        ("AcknowledgementOverdue", true) => "Acknowledgement overdue",
+        ("StatusChanged", true) => "Status changed",
+        ("DecisionNotToAct", true) => "Decision not to act",
         ("LeadAssigned", true) => "Lead assigned",
         ("PlanActionAdded", true) => "Plan action added",
         ("PlanActionUpdated", true) => "Plan action updated",
@@ -427,6 +487,62 @@ public sealed class DashboardText
         _ => kind,
     };
 
+    /// <summary>A rule's name (<c>Samverkan.Domain.Rules.RuleIds</c>); an unknown rule by its id.</summary>
+    public string Rule(string rule) => (rule, IsEnglish) switch
+    {
+        ("absence-total-share", false) => "hög total frånvaro",
+        ("absence-consecutive-days", false) => "sammanhängande frånvarodagar",
+        ("absence-unexcused-in-term", false) => "ogiltig frånvaro under terminen",
+        ("concern-repeated", false) => "upprepade orosanmälningar",
+        ("watch-signal", false) => "signal under bevakning",
+        ("absence-total-share", true) => "high total absence",
+        ("absence-consecutive-days", true) => "consecutive days of absence",
+        ("absence-unexcused-in-term", true) => "unexcused absence in the term",
+        ("concern-repeated", true) => "repeated reports of concern",
+        ("watch-signal", true) => "signal under watch",
+        _ => rule,
+    };
+
+    /// <summary>A role in a case that can be left vacant and handed over (<c>CaseRoleKind</c>).</summary>
+    public string CaseRole(string role) => (role, IsEnglish) switch
+    {
+        ("Lead", false) => "samordningsansvar",
+        ("Participant", false) => "deltagare",
+        ("ActionOwner", false) => "ansvarig för åtgärd",
+        ("OverallResponsible", false) => "övergripande ansvar",
+        ("Lead", true) => "lead",
+        ("Participant", true) => "participant",
+        ("ActionOwner", true) => "action owner",
+        ("OverallResponsible", true) => "overall responsibility",
+        _ => role,
+    };
+
+    /// <summary>A legal basis for sharing with an agency (<c>LegalBasisKind</c>).</summary>
+    public string Basis(string basis) => (basis, IsEnglish) switch
+    {
+        ("ReportOfConcern", false) => "orosanmälan",
+        ("Watch", false) => "bevakning",
+        ("Consent", false) => "samtycke",
+        ("Statutory", false) => "lagstöd",
+        ("ReportOfConcern", true) => "a report of concern",
+        ("Watch", true) => "a watch",
+        ("Consent", true) => "consent",
+        ("Statutory", true) => "a statutory basis",
+        _ => basis,
+    };
+
+    /// <summary>What an alert is about (<c>AlertKind</c>), for an alert without text of its own.</summary>
+    public string AlertKind(string kind) => (kind, IsEnglish) switch
+    {
+        ("CaseOpened", false) => "Nytt samverkansärende",
+        ("CaseEvidenceAdded", false) => "Nytt underlag i ärendet",
+        ("CaseAcknowledgementOverdue", false) => "Ärendet är inte kvitterat i tid",
+        ("CaseOpened", true) => "New joint case",
+        ("CaseEvidenceAdded", true) => "New evidence in the case",
+        ("CaseAcknowledgementOverdue", true) => "The case was not acknowledged in time",
+        _ => kind,
+    };
+
     /// <summary>The text of an alert in the current language.</summary>
-    public string Alert(LocalizedText? text, string kind) => text is null ? kind : IsEnglish ? text.En : text.Sv;
+    public string Alert(LocalizedText? text, string kind) => text is null ? AlertKind(kind) : IsEnglish ? text.En : text.Sv;
 }

@@ -29,6 +29,13 @@ public class CaseDecisionsTests
         decision.Events.OfType<CaseOpened>().ShouldHaveSingleItem();
         decision.Events.OfType<SocialServicesNotIncluded>().ShouldHaveSingleItem();
         state.Timeline.Select(t => t.Kind).ShouldBe([TimelineEntryKind.Opened, TimelineEntryKind.SocialServicesNotIncluded]);
+
+        // The facts a reader words the entries from, in any language.
+        var opened = state.Timeline[0];
+        opened.Fact(TimelineFacts.Kind).ShouldBe(state.Kind.ToString());
+        opened.Fact(TimelineFacts.Severity).ShouldBe(state.Severity.ToString());
+        opened.Fact(TimelineFacts.Due).ShouldBe(TimelineFacts.Instant(At("2025-10-13 10:00")));
+        state.Timeline[1].Fact(TimelineFacts.Reason).ShouldBe(TimelineFacts.NoBasis);
     }
 
     [Fact]

@@ -297,6 +297,7 @@ public class CaseWorkDecisionsTests
         var decision = CaseWorkDecisions.ChildChangedSchool(state, to, consent, Ctx("2025-10-14 09:00"));
 
         decision.NewState!.Timeline[^1].Kind.ShouldBe(TimelineEntryKind.SchoolChanged);
+        decision.NewState.Timeline[^1].Fact(TimelineFacts.To).ShouldBe(follows ? SchoolB.Value : TimelineFacts.Elsewhere);
         if (follows)
         {
             decision.NewState.School.ShouldBe(SchoolB);
