@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Samverkan.Actors;
+using Orleans.Storage;
+using Samverkan.Abstractions;
+using Samverkan.Actors.Grains;
 using Samverkan.Coordination;
-using Samverkan.Coordination.Children;
 using Samverkan.Domain.Calendar;
 using Samverkan.Domain.Children;
 using Samverkan.Domain.Identity;
@@ -116,11 +118,9 @@ internal static class AccessWorld
         command.Parameters.AddWithValue("openedAt", now.AddDays(-10));
         await command.ExecuteNonQueryAsync(Http.Token);
 
-        // The related child's own record, in its grain: its profile is the one the read-model rows above describe, so
-        // what its grain projects agrees with them.
-        var actors = services.GetRequiredService<IActorClient>();
+        // The related child's own record, as its grain stores it (written through Orleans' storage provider, as the grain
+        // would): its profile is the one the read-model rows above describe, so what its grain projects agrees with them.
         var related = new PseudonymousKey(Children["related"]);
-        var child = CoordinationActors.ChildOf(related);
         var profile = new Child
         {
             Key = related,
@@ -128,11 +128,15 @@ internal static class AccessWorld
             Enrolments = [new Enrolment(new SchoolId("school-1"), today), new Enrolment(new SchoolId("school-2"), today.AddDays(-400), today.AddDays(-300))],
             NamedPerson = new NamedPerson(new StaffId("bvc-nurse"), Agency.ChildHealthCentre),
         };
-        await actors.AskAsync<object>(child, new UpsertChild(profile), cancellationToken: Http.Token);
-        foreach (var consent in Consents(now))
+        var record = new ActorGrainState
         {
-            await actors.AskAsync<object>(child, new RecordConsent(consent), cancellationToken: Http.Token);
-        }
+            State = JsonSerializer.SerializeToElement(ChildState.New(related) with { Profile = profile, Consents = Consents(now) }, CoordinationJson.Options),
+            StateVersion = ChildState.CurrentSchemaVersion,
+            Version = 1,
+        };
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Default);
+        await storage.WriteStateAsync(
+            CoordinationActors.Child, GrainId.Create(CoordinationActors.Child, related.Value), new GrainState<ActorGrainState>(record));
     }
 
     /// <summary>The related child's consents: attendance to the region's health care (in force), schooling (expired).</summary>
