@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
@@ -29,6 +30,10 @@ public static class TelemetryExtensions
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : SamverkanTelemetry.ServiceName;
         var version = typeof(SamverkanTelemetry).Assembly.GetName().Version?.ToString();
         var exportInterval = int.TryParse(builder.Configuration[MetricExportIntervalVariable], out var interval) && interval > 0 ? interval : 15_000;
+
+        // The console log is redacted as the exported one is (RedactingConsoleFormatter).
+        builder.Logging.AddConsole(options => options.FormatterName = RedactingConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<RedactingConsoleFormatter, ConsoleFormatterOptions>();
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
