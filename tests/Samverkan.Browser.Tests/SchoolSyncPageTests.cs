@@ -54,6 +54,7 @@ public sealed class SchoolSyncPageTests(PostgresServerFixture postgres, BrowserF
         await Assertions.Expect(row.GetByTestId("sync-error")).ToContainTextAsync("Unavailable", new() { Timeout = 120_000 });
         await Assertions.Expect(row.GetByTestId("sync-success")).ToHaveTextAsync("Aldrig");
         (await page.ContentAsync()).ShouldNotContain(Secret);
+        await Axe.AssertNoSeriousViolationsAsync(page, "SS 12000 sources page (operator), a source with an error");
         await Screenshots.SaveAsync(page, "school-sync");
 
         // Not an operator: the page says so and shows no source.
@@ -63,6 +64,7 @@ public sealed class SchoolSyncPageTests(PostgresServerFixture postgres, BrowserF
         await counsellor.GotoAsync(host.BaseUrl + "/school-sync");
         await Assertions.Expect(counsellor.GetByTestId("sync-refused")).ToBeVisibleAsync(Visible);
         (await counsellor.GetByTestId("sync-sources").CountAsync()).ShouldBe(0);
+        await Axe.AssertNoSeriousViolationsAsync(counsellor, "SS 12000 sources page, refused");
     }
 
     private static async Task<IPage> SignInAsync(IBrowserContext context, DashboardHost host, string staff)
