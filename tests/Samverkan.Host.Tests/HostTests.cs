@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Samverkan.Abstractions;
 using Samverkan.Host.Telemetry;
 using Samverkan.Postgres;
 using Samverkan.Testing;
@@ -131,6 +132,44 @@ public sealed class HostTests(PostgresServerFixture postgres)
         orleansRuntimeSource.HasListeners().ShouldBeTrue();
         orleansApplicationSource.HasListeners().ShouldBeTrue();
         unrelatedSource.HasListeners().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task AGrainCall_IsASpanOfTheTraceThatMadeIt()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Samverkan.Test.Probe" or "Microsoft.Orleans.Application",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = seen.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var probe = new ActivitySource("Samverkan.Test.Probe");
+        await using var database = await postgres.CreateDatabaseAsync(cancellationToken: Token);
+        await using var factory = new SamverkanHostFactory(database.ConnectionString);
+        factory.CreateClient().Dispose();
+        var grains = factory.Services.GetRequiredService<IGrainFactory>();
+
+        ActivityTraceId trace;
+        using (var caller = probe.StartActivity("caller")!)
+        {
+            trace = caller.TraceId;
+            await grains.Municipality(new Samverkan.Domain.Organisation.MunicipalityCode("1280")).GetAsync();
+        }
+
+        // The grain's side of the call (a server span), in the caller's trace.
+        await WaitForAsync(() => seen.Any(a => a.Source.Name == "Microsoft.Orleans.Application" && a.Kind == ActivityKind.Server && a.TraceId == trace));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the grain call's server span in the caller's trace");
+            await Task.Delay(50, Token);
+        }
     }
 
     [Fact]

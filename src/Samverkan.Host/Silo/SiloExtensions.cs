@@ -35,6 +35,8 @@ public static class SiloExtensions
                 o.GrainStorageSerializer = new JsonGrainStateSerializer(CoordinationJson.Options);
             })
             .UseAdoNetReminderService(o => o.Invariant = OrleansProviderSchema.Invariant)
+            // A grain call is a span of the trace that made it (an HTTP request, a timer), on whichever silo it runs.
+            .AddActivityPropagation()
             .AddDashboard(o => o.HideTrace = true));
 
         // The connection string is known only once the database is (the private server of the default run starts late),
