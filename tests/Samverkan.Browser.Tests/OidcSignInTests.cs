@@ -16,6 +16,10 @@ public sealed class OidcSignInTests(PostgresServerFixture postgres, BrowserFixtu
     private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = 60_000 };
     private static readonly PageWaitForURLOptions Navigation = new() { Timeout = 60_000 };
 
+    // Back on the dashboard once the navigation is committed: the page's own content is awaited next, so a load event
+    // held up (or already past when the wait begins) cannot fail a sign-in that succeeded.
+    private static readonly PageWaitForURLOptions Committed = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
+
     private static BrowserNewContextOptions Laptop => new() { ViewportSize = new() { Width = 1366, Height = 900 }, Locale = "sv-SE" };
 
     [Fact]
@@ -148,7 +152,7 @@ public sealed class OidcSignInTests(PostgresServerFixture postgres, BrowserFixtu
     {
         try
         {
-            await page.WaitForURLAsync(host.BaseUrl + "/", Navigation);
+            await page.WaitForURLAsync(host.BaseUrl + "/", Committed);
             await Assertions.Expect(page.Locator(".who")).ToHaveTextAsync(name, new() { Timeout = 60_000 });
         }
         catch (Exception exception) when (exception is PlaywrightException or TimeoutException)
