@@ -100,7 +100,7 @@ public sealed class AccessibilityTests(PostgresServerFixture postgres, BrowserFi
         })
         {
             await using var context = await browser.Browser.NewContextAsync(Laptop);
-            var other = await SignInAsync(context, host, staff);
+            var other = await host.SignInAsync(context, staff);
             await Assertions.Expect(other.Locator("h1, h2", new() { HasText = heading }).First).ToBeVisibleAsync(Visible);
             await Axe.AssertNoSeriousViolationsAsync(other, state);
             if (staff != "ahmed.socialsekreterare")
@@ -114,7 +114,7 @@ public sealed class AccessibilityTests(PostgresServerFixture postgres, BrowserFi
 
         // A phone-sized screen in an English-locale browser: the Swedish view still.
         await using var phone = await browser.Browser.NewContextAsync(Phone);
-        var small = await SignInAsync(phone, host, "maria.kurator");
+        var small = await host.SignInAsync(phone, "maria.kurator");
         await Assertions.Expect(small.Locator($"li[data-alert='{alertId}']")).ToBeVisibleAsync(Visible);
         await Axe.AssertNoSeriousViolationsAsync(small, "school team overview on a phone");
     }
@@ -125,7 +125,7 @@ public sealed class AccessibilityTests(PostgresServerFixture postgres, BrowserFi
         await using var host = await DashboardHost.StartAsync(postgres);
         var (caseId, alertId) = await AlertForMariaAsync(host);
         await using var context = await browser.Browser.NewContextAsync(Laptop);
-        var page = await SignInAsync(context, host, "maria.kurator");
+        var page = await host.SignInAsync(context, "maria.kurator");
         var alert = page.Locator($"li[data-alert='{alertId}']");
         await Assertions.Expect(alert).ToBeVisibleAsync(Visible);
 
@@ -195,15 +195,5 @@ public sealed class AccessibilityTests(PostgresServerFixture postgres, BrowserFi
         var caseId = (await host.TextAsync("select case_id from coord_cases where child_key = $1", pupil))!;
         var alertId = await host.ScalarAsync("select min(id) from coord_alerts where staff_id = 'maria.kurator' and child_key = $1", pupil);
         return (caseId, alertId);
-    }
-
-    private static async Task<IPage> SignInAsync(IBrowserContext context, DashboardHost host, string staff)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(host.BaseUrl + "/");
-        await page.Locator("tr", new() { HasText = staff }).GetByRole(AriaRole.Button).ClickAsync();
-        await page.WaitForURLAsync(host.BaseUrl + "/");
-        await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync(Visible);
-        return page;
     }
 }

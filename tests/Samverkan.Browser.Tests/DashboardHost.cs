@@ -175,4 +175,15 @@ internal sealed class DashboardHost : WebApplicationFactory<Program>
         await base.DisposeAsync();
         await _database.DisposeAsync();
     }
+
+    /// <summary>Signs <paramref name="staff"/> in through the Development sign-in page, in a new page of <paramref name="context"/>.</summary>
+    public async Task<Microsoft.Playwright.IPage> SignInAsync(Microsoft.Playwright.IBrowserContext context, string staff)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/");
+        await page.Locator("tr", new() { HasText = staff }).GetByRole(Microsoft.Playwright.AriaRole.Button).ClickAsync();
+        await page.WaitForURLAsync(BaseUrl + "/");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        return page;
+    }
 }

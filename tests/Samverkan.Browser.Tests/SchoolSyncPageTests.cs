@@ -37,7 +37,7 @@ public sealed class SchoolSyncPageTests(PostgresServerFixture postgres, BrowserF
         }
 
         await using var context = await browser.Browser.NewContextAsync(Laptop);
-        var page = await SignInAsync(context, host, "olof.drift");
+        var page = await host.SignInAsync(context, "olof.drift");
         await page.GetByTestId("school-sync-link").ClickAsync();
         await page.WaitForURLAsync(host.BaseUrl + "/school-sync");
         await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("SS 12000-källor");
@@ -59,21 +59,11 @@ public sealed class SchoolSyncPageTests(PostgresServerFixture postgres, BrowserF
 
         // Not an operator: the page says so and shows no source.
         await using var counsellorContext = await browser.Browser.NewContextAsync(Laptop);
-        var counsellor = await SignInAsync(counsellorContext, host, "karin.kurator");
+        var counsellor = await host.SignInAsync(counsellorContext, "karin.kurator");
         (await counsellor.GetByTestId("school-sync-link").CountAsync()).ShouldBe(0);
         await counsellor.GotoAsync(host.BaseUrl + "/school-sync");
         await Assertions.Expect(counsellor.GetByTestId("sync-refused")).ToBeVisibleAsync(Visible);
         (await counsellor.GetByTestId("sync-sources").CountAsync()).ShouldBe(0);
         await Axe.AssertNoSeriousViolationsAsync(counsellor, "SS 12000 sources page, refused");
-    }
-
-    private static async Task<IPage> SignInAsync(IBrowserContext context, DashboardHost host, string staff)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(host.BaseUrl + "/");
-        await page.Locator("tr", new() { HasText = staff }).GetByRole(AriaRole.Button).ClickAsync();
-        await page.WaitForURLAsync(host.BaseUrl + "/");
-        await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync(Visible);
-        return page;
     }
 }

@@ -17,7 +17,7 @@ public sealed class StatisticsPageTests(PostgresServerFixture postgres, BrowserF
     {
         await using var host = await DashboardHost.StartAsync(postgres);
         await using var context = await browser.Browser.NewContextAsync(Laptop);
-        var page = await SignInAsync(context, host, "helena.samordnare");
+        var page = await host.SignInAsync(context, "helena.samordnare");
         await page.GetByTestId("stats-link").ClickAsync();
         await page.WaitForURLAsync(host.BaseUrl + "/statistics");
 
@@ -72,26 +72,16 @@ public sealed class StatisticsPageTests(PostgresServerFixture postgres, BrowserF
 
         // The region's coordinator: the overview is the link; the statistics show the region's municipality.
         await using var regionContext = await browser.Browser.NewContextAsync(Laptop);
-        var region = await SignInAsync(regionContext, host, "rebecka.regionsamordnare");
+        var region = await host.SignInAsync(regionContext, "rebecka.regionsamordnare");
         await Assertions.Expect(region.Locator("main h1")).ToHaveTextAsync("Regional samordning");
         await region.GetByTestId("stats-link").ClickAsync();
         await Assertions.Expect(region.GetByTestId("stats-totals").Locator($"tr[data-municipality='{DemoData.Municipality.Value}']").First).ToBeVisibleAsync(Visible);
 
         // A counsellor is refused.
         await using var counsellorContext = await browser.Browser.NewContextAsync(Laptop);
-        var counsellor = await SignInAsync(counsellorContext, host, "karin.kurator");
+        var counsellor = await host.SignInAsync(counsellorContext, "karin.kurator");
         await counsellor.GotoAsync(host.BaseUrl + "/statistics");
         await Assertions.Expect(counsellor.GetByTestId("stats-refused")).ToBeVisibleAsync(Visible);
         (await counsellor.GetByTestId("stats-totals").CountAsync()).ShouldBe(0);
-    }
-
-    private static async Task<IPage> SignInAsync(IBrowserContext context, DashboardHost host, string staff)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(host.BaseUrl + "/");
-        await page.Locator("tr", new() { HasText = staff }).GetByRole(AriaRole.Button).ClickAsync();
-        await page.WaitForURLAsync(host.BaseUrl + "/");
-        await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync(Visible);
-        return page;
     }
 }
